@@ -1,0 +1,17 @@
+import type { CollectorConfig } from './config';
+import type { Database } from './db/open-database';
+import type { KeyCustody } from './keys/key-custody';
+import type { Logger } from './log';
+
+/** What every route needs, passed in so tests can build an app on any database. */
+export interface AppContext {
+  db: Database;
+  custody: KeyCustody;
+  config: Pick<CollectorConfig, 'publicOrigins' | 'maxSubmissionBytes'>;
+  logger: Logger;
+  /** Folder with the built browser bundles (sdk/sealpost.js, embed/form-app.js). */
+  assetsDir: string;
+}
+
+/** Hono variables set by the shared middleware. */
+export type AppEnv = { Variables: { requestId: string } };

@@ -1,0 +1,25 @@
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import type { AppContext, AppEnv } from './app-context';
+import { embedRoutes } from './embed/routes';
+import { formRoutes } from './forms/routes';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { requestLog } from './http/request-log';
+import { submissionRoutes } from './submissions/routes';
+
+/** Builds the collector's HTTP app on the given database and keys. */
+export function createApp(ctx: AppContext) {
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId());
+  app.use(requestLog(ctx.logger));
+  app.onError(errorHandler(ctx.logger));
+  app.notFound(notFoundHandler);
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.route('/v1/forms', formRoutes(ctx));
+  app.route('/v1/forms', submissionRoutes(ctx));
+  app.route('/', embedRoutes(ctx));
+
+  return app;
+}

@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { readConfig } from '../config';
+import { DataDirBusyError } from '../control/data-dir-lock';
+import { sendControlCommand } from '../control/control-socket';
+import { createLogger } from '../log';
+import { openRuntime } from '../runtime';
+import { USAGE, parseCommand, type CommandRequest } from './parse-command';
+import { runCommand, type CommandResult } from './run-command';
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseCommand(argv);
+  if (parsed.kind === 'help') return print({ exitCode: 0, stdout: USAGE, stderr: '' });
+  if (parsed.kind === 'usage_error') return print({ exitCode: 2, stdout: '', stderr: `${parsed.message}\n` });
+
+  const request = await completeRequest(parsed.request);
+  if (request.name === 'keys.generate-master') return print(await runCommand({} as never, request, ''));
+
+  const config = readConfig();
+  const actor = process.env.SEALPOST_ACTOR || `cli:${os.userInfo().username}`;
+
+  // Embedded mode: a running collector owns the folder, so ask it to run the command.
+  if (!config.databaseUrl) {
+    const remote = await sendControlCommand(config.dataDir, request, actor);
+    if (remote) return print(remote);
+  }
+
+  // Logs of a one-off command go to stderr at warn level, so stdout stays parseable.
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr);
+  const runtime = await openRuntime(config, logger);
+  try {
+    return print(await runCommand(runtime, request, actor));
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** Reads files named on the command line here, because the collector may run in another folder. */
+async function completeRequest(request: CommandRequest): Promise<CommandRequest> {
+  if (request.name !== 'forms.publish') return request;
+
+  const file = path.resolve(request.file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check the path.`);
+  }
+
+  try {
+    return { ...request, file, definition: JSON.parse(text.replace(/^\uFEFF/, '')) };
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON (${(error as Error).message}); fix the file and publish again.`);
+  }
+}
+
+class UsageError extends Error {}
+
+function print(result: CommandResult): number {
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  return result.exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const known = error instanceof UsageError || error instanceof DataDirBusyError || (error instanceof Error && /SEALPOST_|DATABASE_URL|PORT/.test(error.message));
+    process.stderr.write(known ? `${(error as Error).message}\n` : `sealpost: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(known ? 2 : 1);
+  },
+);

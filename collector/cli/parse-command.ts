@@ -1,0 +1,117 @@
+/** A CLI command as data, so it can run here or be sent to a running collector. */
+export type CommandRequest =
+  | { name: 'forms.publish'; file: string; definition?: unknown }
+  | { name: 'forms.list' }
+  | { name: 'submissions.list'; formId?: string; limit: number; json: boolean }
+  | { name: 'submissions.show'; id: string; json: boolean }
+  | { name: 'audit.verify' }
+  | { name: 'audit.list'; limit: number }
+  | { name: 'keys.generate-master' };
+
+export type ParsedArgs = { kind: 'help' } | { kind: 'command'; request: CommandRequest } | { kind: 'usage_error'; message: string };
+
+export const USAGE = `Usage: npm run sealpost -- <command> [options]
+
+Commands:
+  forms publish FILE       Publish a form definition from a JSON file. The first
+                           publication of a form id creates its key pair.
+  forms list               List published forms with their current versions.
+  submissions list         List submissions, newest first. Metadata only:
+                           nothing is decrypted.
+    --form ID              Only submissions of this form.
+    --limit N              At most N rows (default 50, at most 1000).
+    --json                 Print JSON lines instead of a table.
+  submissions show ID      Decrypt one submission and print its answers. Writes
+                           an audit entry naming you, the submission and the time.
+    --json                 Print the decrypted answers as JSON.
+  audit verify             Check the audit log's hash chain. Exits with 1 and
+                           names the first broken entry if it is not intact.
+  audit list               Show the newest audit entries.
+    --limit N              At most N entries (default 20).
+  keys generate-master     Print a new random master key for SEALPOST_MASTER_KEY.
+
+Environment:
+  DATABASE_URL             PostgreSQL URL. Unset: the embedded database in
+                           SEALPOST_DATA_DIR.
+  SEALPOST_DATA_DIR        Folder of the embedded database (default ./data).
+  SEALPOST_MASTER_KEY      Master key that wraps the forms' private keys
+                           (32 bytes, base64url). Embedded mode generates one.
+  SEALPOST_ACTOR           Name written to the audit log for this command
+                           (default cli:<your user name>).
+
+With the embedded database, a command runs inside the collector when one is
+already running on the same data folder, so the two never open it at once.
+`;
+
+/** Turns argv (after `sealpost`) into a request, help, or a usage error that says what to type. */
+export function parseCommand(argv: string[]): ParsedArgs {
+  const parsed = readFlags(argv);
+  if (parsed instanceof Error) return { kind: 'usage_error', message: parsed.message };
+  const { flags, positional } = parsed;
+  if (argv.length === 0 || flags.has('help') || positional[0] === 'help') return { kind: 'help' };
+
+  const [group, action, target] = positional;
+  const command = `${group ?? ''} ${action ?? ''}`.trim();
+  const limit = readLimit(flags.get('limit'), command === 'audit list' ? 20 : 50);
+  if (limit instanceof Error) return { kind: 'usage_error', message: limit.message };
+  const json = flags.has('json');
+
+  switch (command) {
+    case 'forms publish':
+      return target ? { kind: 'command', request: { name: 'forms.publish', file: target } } : missing('forms publish FILE', 'the path of a form definition JSON file');
+    case 'forms list':
+      return { kind: 'command', request: { name: 'forms.list' } };
+    case 'submissions list': {
+      const formId = flags.get('form');
+      return { kind: 'command', request: { name: 'submissions.list', limit, json, ...(typeof formId === 'string' ? { formId } : {}) } };
+    }
+    case 'submissions show':
+      return target ? { kind: 'command', request: { name: 'submissions.show', id: target, json } } : missing('submissions show ID', 'a submission id from `submissions list`');
+    case 'audit verify':
+      return { kind: 'command', request: { name: 'audit.verify' } };
+    case 'audit list':
+      return { kind: 'command', request: { name: 'audit.list', limit } };
+    case 'keys generate-master':
+      return { kind: 'command', request: { name: 'keys.generate-master' } };
+    default:
+      return { kind: 'usage_error', message: `Unknown command ${JSON.stringify(command)}; run \`npm run sealpost -- --help\` for the list of commands.` };
+  }
+}
+
+function missing(usage: string, what: string): ParsedArgs {
+  return { kind: 'usage_error', message: `Missing argument: \`${usage}\` needs ${what}.` };
+}
+
+const VALUE_FLAGS = new Set(['form', 'limit']);
+const BOOLEAN_FLAGS = new Set(['json', 'help']);
+
+function readFlags(argv: string[]): { flags: Map<string, string | true>; positional: string[] } | Error {
+  const flags = new Map<string, string | true>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+
+    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    if (BOOLEAN_FLAGS.has(name)) {
+      flags.set(name, true);
+    } else if (VALUE_FLAGS.has(name)) {
+      const value = inline ?? argv[i + 1];
+      if (value === undefined || value.startsWith('--')) return new Error(`--${name} needs a value, such as --${name} ${name === 'limit' ? '20' : 'new-patient-intake'}.`);
+      flags.set(name, value);
+      if (inline === undefined) i++;
+    } else {
+      return new Error(`Unknown option --${name}; run \`npm run sealpost -- --help\` for the options.`);
+    }
+  }
+  return { flags, positional };
+}
+
+function readLimit(value: string | true | undefined, fallback: number): number | Error {
+  if (value === undefined || value === true) return fallback;
+  const limit = Number(value);
+  return Number.isInteger(limit) && limit >= 1 && limit <= 1000 ? limit : new Error(`--limit ${value} is invalid; use a whole number from 1 to 1000.`);
+}

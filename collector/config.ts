@@ -1,0 +1,61 @@
+import path from 'node:path';
+
+/** Settings of one collector process, read from the environment. */
+export interface CollectorConfig {
+  /** TCP port to listen on. */
+  port: number;
+  /** Address to bind; loopback unless HOST says otherwise. */
+  host: string;
+  /** Origin under which browsers reach this collector; submissions are accepted only from it. */
+  publicOrigins: string[];
+  /** Folder of the embedded database and its generated master key. */
+  dataDir: string;
+  /** PostgreSQL URL; unset means embedded PGlite in dataDir. */
+  databaseUrl?: string;
+  masterKey?: string;
+  /** Largest submission body accepted, in bytes, counted as read. */
+  maxSubmissionBytes: number;
+  logLevel: string;
+}
+
+/**
+ * Reads the collector's settings. Every invalid value is reported with its
+ * variable name and the expected form, before anything starts.
+ */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfig {
+  const port = readInteger(env, 'PORT', 8787, 1, 65535);
+  const publicUrl = env.SEALPOST_PUBLIC_URL;
+  const publicOrigins = publicUrl ? [readOrigin(publicUrl)] : [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    publicOrigins,
+    dataDir: path.resolve(env.SEALPOST_DATA_DIR ?? 'data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    masterKey: env.SEALPOST_MASTER_KEY || undefined,
+    maxSubmissionBytes: readInteger(env, 'SEALPOST_MAX_SUBMISSION_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}
+
+function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name}=${JSON.stringify(text)} is invalid; set a whole number from ${min} to ${max}, or unset it for ${fallback}.`);
+  }
+  return value;
+}
+
+function readOrigin(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
+  } catch {
+    // Reported below with the expected form.
+  }
+  throw new Error(`SEALPOST_PUBLIC_URL=${JSON.stringify(text)} is invalid; set the collector's public origin, such as https://forms.clinic.example.`);
+}

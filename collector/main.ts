@@ -1,0 +1,10 @@
+import { readConfig } from './config';
+import { createLogger } from './log';
+import { startCollector } from './server';
+import { stopOnSignals } from './stop-on-signals';
+
+/** Starts the collector alone, configured from the environment. */
+const config = readConfig();
+const logger = createLogger(config.logLevel);
+const collector = await startCollector(config, logger);
+stopOnSignals(logger, [collector.close]);

@@ -1,0 +1,34 @@
+import type { SubmissionEnvelope } from '../../sdk/form-definition';
+import { HttpError } from '../http/http-error';
+
+const KID = /^[A-Za-z0-9_-]{1,128}$/;
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{16,128}$/;
+// Compact JWE: five base64url parts separated by dots.
+const COMPACT_JWE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** Checks the shape of a submission body; the JWE itself is checked when decrypted. */
+export function parseEnvelope(body: unknown): SubmissionEnvelope {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalid('The body must be a JSON object { formVersion, kid, jwe, idempotencyKey }.');
+  }
+
+  const { formVersion, kid, jwe, idempotencyKey } = body as Record<string, unknown>;
+  if (!Number.isSafeInteger(formVersion) || (formVersion as number) < 1) {
+    throw invalid(`formVersion is missing or invalid (${JSON.stringify(formVersion ?? null)}); send the positive integer version of the form that was filled.`);
+  }
+  if (typeof kid !== 'string' || !KID.test(kid)) {
+    throw invalid('kid is missing or malformed; send the kid of the public key the answers were encrypted to.');
+  }
+  if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    throw invalid('idempotencyKey is missing or malformed; send 16 to 128 characters of A-Z, a-z, 0-9, "-" or "_", the same on every retry.');
+  }
+  if (typeof jwe !== 'string' || !COMPACT_JWE.test(jwe)) {
+    throw invalid('jwe is missing or is not a compact JWE (five base64url parts separated by dots).');
+  }
+
+  return { formVersion: formVersion as number, kid, jwe, idempotencyKey };
+}
+
+function invalid(message: string): HttpError {
+  return new HttpError(400, 'invalid_envelope', message);
+}

@@ -1,0 +1,160 @@
+import type { AnswerErrorCode } from './validate-answers';
+
+/**
+ * Patient-facing strings in every supported locale. Read them through
+ * `localize(text, locale)`; placeholders in braces (`{label}`, `{limit}`,
+ * `{receipt}`) are filled in by the widget after localizing.
+ *
+ * Each group is its own export so that a bundle keeps only the groups it imports.
+ */
+
+/** A string in each supported locale. A type alias, so that it is assignable to `LocalizedText`. */
+export type Translation = { en: string; es: string };
+
+/**
+ * Title of the iframe that the host page's loader renders, read aloud by screen readers.
+ *
+ * @example
+ * iframe.title = localize(FRAME_TITLE, 'es'); // 'Formulario del paciente'
+ */
+export const FRAME_TITLE: Translation = { en: 'Patient form', es: 'Formulario del paciente' };
+
+/**
+ * Strings of the form app's states and controls.
+ *
+ * @example
+ * localize(UI_MESSAGES.submit, 'es'); // 'Enviar'
+ */
+export const UI_MESSAGES = {
+  loading: { en: 'Loading the form…', es: 'Cargando el formulario…' },
+  loadFailed: {
+    en: 'The form could not be loaded. Check your internet connection and try again.',
+    es: 'No se pudo cargar el formulario. Compruebe su conexión a internet e inténtelo de nuevo.',
+  },
+  formNotFound: {
+    en: 'This form is not available. Please contact the clinic.',
+    es: 'Este formulario no está disponible. Comuníquese con la clínica.',
+  },
+  retry: { en: 'Try again', es: 'Intentar de nuevo' },
+  submit: { en: 'Submit', es: 'Enviar' },
+  sending: { en: 'Encrypting and sending your answers…', es: 'Cifrando y enviando sus respuestas…' },
+  sendFailed: {
+    en: 'Your answers could not be sent. They are still in the form: check your internet connection and try again.',
+    es: 'No se pudieron enviar sus respuestas. Siguen en el formulario: compruebe su conexión a internet e inténtelo de nuevo.',
+  },
+  insecureContext: {
+    en: 'This form cannot be sent securely because the page was not served over HTTPS. Please contact the clinic.',
+    es: 'Este formulario no se puede enviar de forma segura porque la página no se sirvió por HTTPS. Comuníquese con la clínica.',
+  },
+  errorSummaryTitle: { en: 'There is a problem with your answers', es: 'Hay un problema con sus respuestas' },
+  submittedTitle: { en: 'Thank you. Your form was sent.', es: 'Gracias. Su formulario se envió.' },
+  receipt: {
+    en: 'Your receipt number is {receipt}. Keep it in case you contact the clinic about this form.',
+    es: 'Su número de recibo es {receipt}. Guárdelo por si se comunica con la clínica sobre este formulario.',
+  },
+  selectPlaceholder: { en: 'Select an option', es: 'Seleccione una opción' },
+  requiredHidden: { en: '(required)', es: '(obligatorio)' },
+} satisfies Record<string, Translation>;
+
+/**
+ * One sentence per answer error code, for typed answers (text, email, phone,
+ * date, number). `{label}` is the field label and `{limit}` the broken limit.
+ *
+ * @example
+ * localize(ANSWER_ERROR_MESSAGES.too_long, 'en'); // 'Enter at most {limit} characters for “{label}”.'
+ */
+export const ANSWER_ERROR_MESSAGES: Record<AnswerErrorCode, Translation> = {
+  required: { en: 'Enter “{label}”.', es: 'Introduzca «{label}».' },
+  type_mismatch: {
+    en: 'Enter a valid answer for “{label}”.',
+    es: 'Introduzca una respuesta válida para «{label}».',
+  },
+  invalid_email: {
+    en: 'Enter an email address for “{label}” in the form name@example.com.',
+    es: 'Introduzca en «{label}» un correo electrónico con el formato nombre@ejemplo.com.',
+  },
+  invalid_tel: {
+    en: 'Enter a phone number for “{label}” with 7 to 15 digits, such as +1 555 123 4567.',
+    es: 'Introduzca en «{label}» un número de teléfono de 7 a 15 dígitos, por ejemplo +1 555 123 4567.',
+  },
+  invalid_date: { en: 'Enter a real date for “{label}”.', es: 'Introduzca una fecha válida en «{label}».' },
+  pattern_mismatch: {
+    en: 'Enter “{label}” in the format described.',
+    es: 'Introduzca «{label}» con el formato indicado.',
+  },
+  too_short: {
+    en: 'Enter at least {limit} characters for “{label}”.',
+    es: 'Introduzca al menos {limit} caracteres en «{label}».',
+  },
+  too_long: {
+    en: 'Enter at most {limit} characters for “{label}”.',
+    es: 'Introduzca como máximo {limit} caracteres en «{label}».',
+  },
+  range_underflow: {
+    en: 'Enter a number for “{label}” of {limit} or more.',
+    es: 'Introduzca en «{label}» un número igual o mayor que {limit}.',
+  },
+  range_overflow: {
+    en: 'Enter a number for “{label}” of {limit} or less.',
+    es: 'Introduzca en «{label}» un número igual o menor que {limit}.',
+  },
+  step_mismatch: {
+    en: 'Enter a number for “{label}” in steps of {limit}.',
+    es: 'Introduzca en «{label}» un número en intervalos de {limit}.',
+  },
+  invalid_option: {
+    en: 'Choose one of the listed options for “{label}”.',
+    es: 'Elija una de las opciones de la lista en «{label}».',
+  },
+  unknown_field: {
+    en: 'The form has no question “{label}”. Reload the page and try again.',
+    es: 'El formulario no tiene la pregunta «{label}». Vuelva a cargar la página e inténtelo de nuevo.',
+  },
+};
+
+/** Field kinds whose wording differs from {@link ANSWER_ERROR_MESSAGES} for some codes. */
+export type ErrorMessageKind = 'choice' | 'checkbox' | 'date' | 'number';
+
+/**
+ * Sentences that replace {@link ANSWER_ERROR_MESSAGES} for a kind of field:
+ * `choice` covers select, radio and checkbox-group fields, where a patient
+ * chooses rather than types, and `date` limits are dates rather than numbers.
+ *
+ * @example
+ * ANSWER_ERROR_MESSAGES_BY_KIND.choice.required?.en; // 'Choose an answer for “{label}”.'
+ */
+export const ANSWER_ERROR_MESSAGES_BY_KIND: Record<ErrorMessageKind, Partial<Record<AnswerErrorCode, Translation>>> = {
+  choice: {
+    required: { en: 'Choose an answer for “{label}”.', es: 'Elija una respuesta para «{label}».' },
+    too_short: {
+      en: 'Choose at least {limit} of the options for “{label}”.',
+      es: 'Elija al menos {limit} de las opciones de «{label}».',
+    },
+    too_long: {
+      en: 'Choose at most {limit} of the options for “{label}”.',
+      es: 'Elija como máximo {limit} de las opciones de «{label}».',
+    },
+  },
+  checkbox: {
+    required: { en: 'Select “{label}” to continue.', es: 'Marque «{label}» para continuar.' },
+  },
+  date: {
+    range_underflow: {
+      en: 'Enter a date for “{label}” on or after {limit}.',
+      es: 'Introduzca en «{label}» una fecha igual o posterior al {limit}.',
+    },
+    range_overflow: {
+      en: 'Enter a date for “{label}” on or before {limit}.',
+      es: 'Introduzca en «{label}» una fecha igual o anterior al {limit}.',
+    },
+  },
+  number: {
+    type_mismatch: { en: 'Enter a number for “{label}”.', es: 'Introduzca un número en «{label}».' },
+  },
+};
+
+/** The `step_mismatch` sentence for a step of 1, which "in steps of 1" would say poorly. */
+export const WHOLE_NUMBER_MESSAGE: Translation = {
+  en: 'Enter a whole number for “{label}”.',
+  es: 'Introduzca un número entero en «{label}».',
+};

@@ -1,0 +1,158 @@
+import { isAnswerField, type AnswerField, type AnswerValue, type Answers, type FormDefinition } from './form-definition';
+
+/** Stable codes for a rejected answer; the widget maps each to a sentence. */
+export type AnswerErrorCode =
+  | 'required'
+  | 'type_mismatch'
+  | 'invalid_email'
+  | 'invalid_tel'
+  | 'invalid_date'
+  | 'pattern_mismatch'
+  | 'too_short'
+  | 'too_long'
+  | 'range_underflow'
+  | 'range_overflow'
+  | 'step_mismatch'
+  | 'invalid_option'
+  | 'unknown_field';
+
+/** One rejected answer. It names the field and the rule, never the value. */
+export interface AnswerError {
+  field: string;
+  code: AnswerErrorCode;
+  /** The limit that was broken, for messages such as "at most 200 characters". */
+  limit?: number | string;
+}
+
+/** Today's date as `YYYY-MM-DD`, or the range of dates in force across time zones. */
+export type Today = string | { earliest: string; latest: string };
+
+// A pragmatic address check: one @, no spaces, a dot in the domain. Full RFC 5322
+// parsing would accept addresses that no mail server delivers to.
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+// Digits with the usual separators and an optional leading +, 7 to 15 digits (E.164).
+const TEL = /^\+?[0-9 ().-]+$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Validates answers against a form definition and returns every problem found,
+ * in field order. The widget runs it before encrypting and the collector runs
+ * it after decrypting, so both apply the same rules.
+ *
+ * @param today The current date, for `min`/`max` of `today`: a `YYYY-MM-DD`
+ *   string, or the earliest and latest dates in force anywhere on Earth, which a
+ *   server uses because it does not know the patient's time zone.
+ * @example
+ * const errors = validateAnswers(form, { 'full-name': '' }, '2026-12-04');
+ * // [{ field: 'full-name', code: 'required' }, …]
+ */
+export function validateAnswers(form: FormDefinition, answers: Answers, today: Today): AnswerError[] {
+  const errors: AnswerError[] = [];
+  const known = new Map(form.fields.filter(isAnswerField).map((field) => [field.id, field]));
+
+  for (const key of Object.keys(answers)) {
+    if (!known.has(key)) errors.push({ field: key, code: 'unknown_field' });
+  }
+
+  for (const field of known.values()) {
+    const error = validateField(field, answers[field.id], today);
+    if (error) errors.push(error);
+  }
+
+  return errors;
+}
+
+/** Validates one field's answer; `undefined` means unanswered. */
+export function validateField(field: AnswerField, value: AnswerValue | undefined, today: Today): AnswerError | undefined {
+  const fail = (code: AnswerErrorCode, limit?: number | string): AnswerError =>
+    limit === undefined ? { field: field.id, code } : { field: field.id, code, limit };
+
+  if (isEmpty(value)) return field.required ? fail('required') : undefined;
+
+  switch (field.type) {
+    case 'text':
+    case 'email':
+    case 'tel':
+    case 'textarea': {
+      if (typeof value !== 'string') return fail('type_mismatch');
+      if (field.type === 'email' && !EMAIL.test(value)) return fail('invalid_email');
+      if (field.type === 'tel' && !isTel(value)) return fail('invalid_tel');
+      if (field.minLength !== undefined && [...value].length < field.minLength) return fail('too_short', field.minLength);
+      if (field.maxLength !== undefined && [...value].length > field.maxLength) return fail('too_long', field.maxLength);
+      if (field.pattern !== undefined && !new RegExp(`^(?:${field.pattern})$`, 'u').test(value)) return fail('pattern_mismatch');
+      return undefined;
+    }
+    case 'date': {
+      if (typeof value !== 'string') return fail('type_mismatch');
+      if (!isCalendarDate(value)) return fail('invalid_date');
+      const window = typeof today === 'string' ? { earliest: today, latest: today } : today;
+      const min = field.min === 'today' ? window.earliest : field.min;
+      const max = field.max === 'today' ? window.latest : field.max;
+      if (min !== undefined && value < min) return fail('range_underflow', min);
+      if (max !== undefined && value > max) return fail('range_overflow', max);
+      return undefined;
+    }
+    case 'number': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) return fail('type_mismatch');
+      if (field.min !== undefined && value < field.min) return fail('range_underflow', field.min);
+      if (field.max !== undefined && value > field.max) return fail('range_overflow', field.max);
+      if (field.step !== undefined && !isMultiple(value - (field.min ?? 0), field.step)) return fail('step_mismatch', field.step);
+      return undefined;
+    }
+    case 'select':
+    case 'radio': {
+      if (typeof value !== 'string') return fail('type_mismatch');
+      if (!field.options.some((option) => option.value === value)) return fail('invalid_option');
+      return undefined;
+    }
+    case 'checkbox':
+      if (typeof value !== 'boolean') return fail('type_mismatch');
+      return undefined;
+    case 'checkbox-group': {
+      if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) return fail('type_mismatch');
+      const allowed = new Set(field.options.map((option) => option.value));
+      if (value.some((item) => !allowed.has(item)) || new Set(value).size !== value.length) return fail('invalid_option');
+      if (field.minLength !== undefined && value.length < field.minLength) return fail('too_short', field.minLength);
+      if (field.maxLength !== undefined && value.length > field.maxLength) return fail('too_long', field.maxLength);
+      return undefined;
+    }
+  }
+}
+
+/** True for a real calendar date written `YYYY-MM-DD` (so 2026-02-30 is false). */
+export function isCalendarDate(value: string): boolean {
+  const match = DATE.exec(value);
+  if (!match) return false;
+
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** Formats a date in local time as `YYYY-MM-DD`, for the `today` limit. */
+export function localDateString(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** The dates in force at an instant from UTC-12 to UTC+14, for servers. */
+export function todayAnywhere(now: Date): { earliest: string; latest: string } {
+  const hours = 3_600_000;
+  const day = (offsetHours: number) => new Date(now.getTime() + offsetHours * hours).toISOString().slice(0, 10);
+  return { earliest: day(-12), latest: day(14) };
+}
+
+function isEmpty(value: AnswerValue | undefined): boolean {
+  if (value === undefined || value === '' || value === false) return true;
+  return Array.isArray(value) && value.length === 0;
+}
+
+function isTel(value: string): boolean {
+  const digits = value.replace(/\D/g, '').length;
+  return TEL.test(value) && digits >= 7 && digits <= 15;
+}
+
+function isMultiple(value: number, step: number): boolean {
+  const ratio = value / step;
+  return Math.abs(ratio - Math.round(ratio)) < 1e-9;
+}

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { createApp } from '../../collector/app';
+import { publishForm } from '../../collector/forms/publish-form';
+import { KeyCustody } from '../../collector/keys/key-custody';
+import type { FormDefinition } from '../../sdk/form-definition';
+import type { TestDatabase } from './test-databases';
+
+export const COLLECTOR_ORIGIN = 'http://localhost:8787';
+export const MAX_SUBMISSION_BYTES = 64 * 1024;
+
+/** The demo intake form, as shipped in demo/forms. */
+export function intakeForm(): FormDefinition {
+  const file = fileURLToPath(new URL('../../demo/forms/new-patient-intake.json', import.meta.url));
+  return JSON.parse(readFileSync(file, 'utf8')) as FormDefinition;
+}
+
+/** A collector app on a test database with the intake form published and logs discarded. */
+export async function createTestCollector(database: TestDatabase) {
+  const custody = new KeyCustody(database.db, randomBytes(32));
+  const published = await publishForm(database.db, custody, intakeForm(), 'test:setup');
+  const app = createApp({
+    db: database.db,
+    custody,
+    config: { publicOrigins: [COLLECTOR_ORIGIN], maxSubmissionBytes: MAX_SUBMISSION_BYTES },
+    logger: pino({ level: 'silent' }),
+    assetsDir: fileURLToPath(new URL('../../dist', import.meta.url)),
+  });
+  return { app, custody, kid: published.kid };
+}

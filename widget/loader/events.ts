@@ -1,0 +1,27 @@
+import type { SealpostFormElement } from './sealpost-form';
+
+/** Detail of `sealpost-submitted`: the collector's submission id, never an answer. */
+export interface SealpostSubmittedDetail {
+  receiptId: string;
+}
+
+/**
+ * Detail of `sealpost-error`: a stable error code. The form app sends codes such
+ * as `insecure_context` or the collector's error codes; the loader itself sends
+ * `missing_form` and `invalid_collector` for a misconfigured element.
+ */
+export interface SealpostErrorDetail {
+  code: string;
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'sealpost-ready': CustomEvent<null>;
+    'sealpost-submitted': CustomEvent<SealpostSubmittedDetail>;
+    'sealpost-error': CustomEvent<SealpostErrorDetail>;
+  }
+
+  interface HTMLElementTagNameMap {
+    'sealpost-form': SealpostFormElement;
+  }
+}

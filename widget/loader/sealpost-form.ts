@@ -1,0 +1,165 @@
+import { HOST_EVENTS, isEmbedMessage, type EmbedMessage } from '../../sdk/embed-messages';
+import { localize, resolveLocale } from '../../sdk/localize';
+import { FRAME_TITLE } from '../../sdk/messages';
+import { SEALPOST_VERSION } from '../version';
+import type { SealpostErrorDetail } from './events';
+
+// The iframe starts at a height that shows the loading text, then follows the form's resize messages.
+const STYLES = ':host{display:block}iframe{display:block;width:100%;height:12rem;border:0}';
+
+/** Where the iframe points and which origin its messages must come from. */
+interface FrameConfig {
+  src: string;
+  origin: string;
+  title: string;
+}
+
+/**
+ * `<sealpost-form>` embeds a Sealpost form from the collector in an iframe, so
+ * scripts on the host page cannot read what the patient types. It passes on the
+ * frame's PHI-free messages as DOM events that bubble out of its shadow root:
+ * `sealpost-ready`, `sealpost-submitted` (detail `{ receiptId }`) and
+ * `sealpost-error` (detail `{ code }`).
+ *
+ * Attributes: `form` (form id, required), `collector` (collector URL, default
+ * the origin of the loader script) and `lang` (`en` or `es`, default the
+ * browser's language).
+ *
+ * @example
+ * <sealpost-form form="new-patient-intake" collector="https://collector.example" lang="es"></sealpost-form>
+ * <script>
+ *   document.querySelector('sealpost-form')
+ *     .addEventListener('sealpost-submitted', (event) => showThanks(event.detail.receiptId));
+ * </script>
+ */
+export class SealpostFormElement extends HTMLElement {
+  /** Version of the Sealpost build that defined this class, compared on registration. */
+  static readonly sealpostVersion = SEALPOST_VERSION;
+
+  /** Collector URL for elements without a `collector` attribute; the loader sets it to its own script's origin. */
+  static defaultCollector: string | undefined;
+
+  static readonly observedAttributes = ['form', 'collector', 'lang'];
+
+  #frame: HTMLIFrameElement | undefined;
+  #collectorOrigin: string | undefined;
+  readonly #onMessage = (event: MessageEvent): void => this.#receive(event);
+
+  constructor() {
+    super();
+    const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    const style = document.createElement('style');
+    style.textContent = STYLES;
+    root.append(style);
+  }
+
+  /** Starts listening for the frame's messages and renders the frame. */
+  connectedCallback(): void {
+    window.addEventListener('message', this.#onMessage);
+    this.#render();
+  }
+
+  /** Stops listening; the browser unloads the iframe with the element. */
+  disconnectedCallback(): void {
+    window.removeEventListener('message', this.#onMessage);
+  }
+
+  /** Points the frame at the new form, collector or language. */
+  attributeChangedCallback(): void {
+    if (this.isConnected) this.#render();
+  }
+
+  #render(): void {
+    const config = this.#readConfig();
+    if ('code' in config) {
+      this.#removeFrame();
+      this.#dispatch(HOST_EVENTS.error, config);
+      return;
+    }
+
+    const frame = this.#frame ?? this.#createFrame();
+    this.#collectorOrigin = config.origin;
+    frame.title = config.title;
+    // Setting src again, even to the same URL, would reload the form and lose the answers.
+    if (frame.getAttribute('src') !== config.src) frame.setAttribute('src', config.src);
+  }
+
+  #readConfig(): FrameConfig | SealpostErrorDetail {
+    const form = this.getAttribute('form')?.trim();
+    if (!form) return { code: 'missing_form' };
+
+    const collector = parseCollector(this.getAttribute('collector') ?? SealpostFormElement.defaultCollector);
+    if (!collector) return { code: 'invalid_collector' };
+
+    const locale = resolveLocale(this.getAttribute('lang') ?? navigator.language);
+    return {
+      src: `${collector.base}/embed/forms/${encodeURIComponent(form)}?lang=${locale}`,
+      origin: collector.origin,
+      title: localize(FRAME_TITLE, locale),
+    };
+  }
+
+  #createFrame(): HTMLIFrameElement {
+    const frame = document.createElement('iframe');
+    // The form falls back to the referrer's origin to find its parent where
+    // location.ancestorOrigins is missing (Firefox), so send the origin and no path.
+    frame.referrerPolicy = 'origin';
+    this.shadowRoot?.append(frame);
+    this.#frame = frame;
+    return frame;
+  }
+
+  #removeFrame(): void {
+    this.#frame?.remove();
+    this.#frame = undefined;
+    this.#collectorOrigin = undefined;
+  }
+
+  #receive(event: MessageEvent): void {
+    // Any window can post to this page, so only this element's own frame, on
+    // the collector's origin, with a well-formed message is trusted.
+    const frameWindow = this.#frame?.contentWindow;
+    if (!frameWindow || event.source !== frameWindow) return;
+    if (event.origin !== this.#collectorOrigin) return;
+    if (!isEmbedMessage(event.data)) return;
+
+    this.#handle(event.data);
+  }
+
+  #handle(message: EmbedMessage): void {
+    switch (message.type) {
+      case 'resize':
+        if (this.#frame) this.#frame.style.height = `${Math.ceil(message.height)}px`;
+        return;
+      case 'ready':
+        this.#dispatch(HOST_EVENTS.ready, null);
+        return;
+      case 'submitted':
+        this.#dispatch(HOST_EVENTS.submitted, { receiptId: message.receiptId });
+        return;
+      case 'error':
+        this.#dispatch(HOST_EVENTS.error, { code: message.code });
+        return;
+    }
+  }
+
+  #dispatch(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+/** Splits a collector URL into the base for frame URLs and the origin that messages must come from. */
+function parseCollector(value: string | null | undefined): { base: string; origin: string } | undefined {
+  if (!value) return undefined;
+
+  let url: URL;
+  try {
+    url = new URL(value, document.baseURI);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+
+  // A collector may sit under a path prefix behind a proxy, so keep the path but drop a trailing slash.
+  return { base: url.origin + url.pathname.replace(/\/+$/, ''), origin: url.origin };
+}
