@@ -11,7 +11,7 @@ import type { Runtime } from '../runtime';
 import { listSubmissions, readSubmission } from '../submissions/read-submissions';
 import type { CommandRequest } from './parse-command';
 
-/** What a command printed and its exit status; the same whether it ran here or in the collector. */
+/** Output and exit status of a command, the same whether it ran here or in the collector. */
 export interface CommandResult {
   exitCode: number;
   stdout: string;

@@ -8,8 +8,8 @@ import { HttpError } from '../http/http-error';
 import { embedPage, notFoundPage } from './embed-page';
 
 /**
- * The browser side: the host-page loader, the page that runs inside the
- * iframe, and the form app script it loads.
+ * Serves the browser side: the host-page loader, the page that runs inside
+ * the iframe, and the form app script it loads.
  */
 export function embedRoutes(ctx: AppContext) {
   const assets = new AssetCache(ctx.assetsDir);
@@ -48,8 +48,8 @@ export function embedRoutes(ctx: AppContext) {
 }
 
 /**
- * The form page may be framed only by the form's listed sites, may load
- * scripts and connect only to this origin, and may send nothing anywhere else.
+ * Builds the form page's policy: only the form's listed sites may frame it,
+ * and it may load scripts from and connect to this origin only.
  */
 export function embedCsp(allowedOrigins: string[]): string {
   return [

@@ -11,13 +11,13 @@ import type { TestDatabase } from './test-databases';
 export const COLLECTOR_ORIGIN = 'http://localhost:8787';
 export const MAX_SUBMISSION_BYTES = 64 * 1024;
 
-/** The demo intake form, as shipped in demo/forms. */
+/** Reads the demo intake form as shipped in demo/forms. */
 export function intakeForm(): FormDefinition {
   const file = fileURLToPath(new URL('../../demo/forms/new-patient-intake.json', import.meta.url));
   return JSON.parse(readFileSync(file, 'utf8')) as FormDefinition;
 }
 
-/** A collector app on a test database with the intake form published and logs discarded. */
+/** Creates a collector app on a test database, publishes the intake form and discards logs. */
 export async function createTestCollector(database: TestDatabase) {
   const custody = new KeyCustody(database.db, randomBytes(32));
   const published = await publishForm(database.db, custody, intakeForm(), 'test:setup');
