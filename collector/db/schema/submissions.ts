@@ -1,5 +1,5 @@
-import { bigint, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import type { FormDefinition } from '../../sdk/form-definition';
+import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { FormDefinition } from '../../../sdk/form-definition';
 
 // Columns are camelCase here and snake_case in SQL: the database is opened with
 // `casing: 'snake_case'` and drizzle.config.ts generates migrations the same way.
@@ -71,25 +71,4 @@ export const submissions = pgTable(
     index().on(table.receivedAt),
     foreignKey({ columns: [table.formId, table.formVersion], foreignColumns: [formVersions.formId, formVersions.version] }),
   ],
-);
-
-/**
- * Append-only, hash-chained audit log. `seq` has no gaps and each `hash`
- * covers the previous entry's hash, so an edit, deletion or insertion in
- * the middle breaks verification. A trigger rejects UPDATE and DELETE.
- */
-export const auditLog = pgTable(
-  'audit_log',
-  {
-    seq: bigint({ mode: 'number' }).primaryKey(),
-    at: timestamp({ withTimezone: true }).notNull(),
-    actor: text().notNull(),
-    action: text().notNull(),
-    subjectType: text().notNull(),
-    subjectId: text().notNull(),
-    details: jsonb().$type<Record<string, unknown>>().notNull(),
-    prevHash: text().notNull(),
-    hash: text().notNull(),
-  },
-  (table) => [index().on(table.subjectType, table.subjectId), index().on(table.at)],
 );

@@ -1,0 +1,3 @@
+// Every table of the collector, one file per area. drizzle-kit reads this folder.
+export * from './audit';
+export * from './submissions';
