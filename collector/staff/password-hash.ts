@@ -1,0 +1,56 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+/**
+ * scrypt cost parameters for new hashes: N = 2^15, r = 8, p = 1, a 16-byte
+ * salt and a 32-byte output, as OWASP's password storage guidance lists for
+ * scrypt. N·r·128 bytes is 32 MiB of memory per hash, so `maxmem` is raised
+ * above Node's 32 MiB default.
+ */
+export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1, saltBytes: 16, keyBytes: 32 } as const;
+
+const MAX_MEMORY = 64 * 1024 * 1024;
+
+/** Hashes a password into `scrypt$N$r$p$salt$hash` (salt and hash base64url). */
+export async function hashPassword(password: string): Promise<string> {
+  const { N, r, p, saltBytes, keyBytes } = SCRYPT_PARAMS;
+  const salt = randomBytes(saltBytes);
+  const hash = await scryptAsync(password, salt, keyBytes, { N, r, p, maxmem: MAX_MEMORY });
+  return ['scrypt', N, r, p, salt.toString('base64url'), hash.toString('base64url')].join('$');
+}
+
+/**
+ * Checks a password against a stored hash with a constant-time comparison.
+ * The parameters are read from the stored hash, so hashes made with older
+ * parameters keep verifying.
+ */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) throw new Error('The stored password hash has an unknown format; expected scrypt$N$r$p$salt$hash.');
+
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: MAX_MEMORY });
+  return timingSafeEqual(actual, expected);
+}
+
+let decoy: Promise<string> | undefined;
+
+/**
+ * Returns a hash of a random password, made once per process. Sign-in verifies
+ * against it when an email address has no account, so a failed sign-in takes
+ * as long for an unknown address as for a wrong password.
+ */
+export function decoyPasswordHash(): Promise<string> {
+  decoy ??= hashPassword(randomBytes(16).toString('base64url'));
+  return decoy;
+}
+
+/** Generates a one-time initial password: 18 random bytes, 24 base64url characters. */
+export function generateInitialPassword(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+function scryptAsync(password: string, salt: Buffer, keyBytes: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password.normalize('NFC'), salt, keyBytes, options, (error, key) => (error ? reject(error) : resolve(key)));
+  });
+}
