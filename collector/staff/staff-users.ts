@@ -95,8 +95,8 @@ export async function listStaffUsers(db: Database, keys: StaffKeys): Promise<Sta
 
 /**
  * Changes an account's role and records the old and new role in the audit
- * log. The last admin cannot be demoted, because nobody could then manage
- * accounts from the console.
+ * log. The last admin cannot be demoted, because no account could then
+ * manage accounts from the console.
  */
 export async function changeStaffRole(db: Database, userId: string, role: StaffRole, actor: string, now = new Date()): Promise<{ id: string; role: StaffRole }> {
   return db.transaction(async (tx) => {

@@ -7,8 +7,8 @@ export const STAFF_ROLES = ['admin', 'reviewer', 'analyst'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /**
- * Staff accounts of the console. The email address is stored encrypted
- * (AES-256-GCM under a key derived from the master key) and found through
+ * Staff accounts of the console. The email address is stored encrypted with
+ * AES-256-GCM under a key derived from the master key. Lookups go through
  * `emailIndex`, an HMAC-SHA256 blind index of the normalised address, so a
  * copy of this table does not list who works at the clinic.
  */
@@ -34,9 +34,9 @@ export const staffUsers = pgTable(
 );
 
 /**
- * Server-side console sessions. The cookie only names a row; a session is
- * valid while it is not revoked, `lastSeenAt` is within the idle timeout and
- * `expiresAt` (the absolute timeout) has not passed.
+ * Server-side console sessions. The cookie only names a row. A session is
+ * valid while it is not revoked, `lastSeenAt` is within the idle timeout,
+ * and `expiresAt` (the absolute timeout) has not passed.
  */
 export const staffSessions = pgTable(
   'staff_sessions',
