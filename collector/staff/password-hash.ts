@@ -6,16 +6,29 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
  * output. One hash needs N·r·128 bytes = 128 MiB of memory and took about
  * 0.4 s on one core of the 2-CPU development machine.
  */
-export const SCRYPT_PARAMS = { N: 2 ** 17, r: 8, p: 1, saltBytes: 16, keyBytes: 32 } as const;
+export const SCRYPT_PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
+
+/** scrypt's cost parameters: CPU/memory cost N (a power of two), block size r, parallelisation p. */
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
+const SALT_BYTES = 16;
+const KEY_BYTES = 32;
 
 // Node's default maxmem is 32 MiB, below what N = 2^17 needs.
 const MAX_MEMORY = 256 * 1024 * 1024;
 
-/** Hashes a password into `scrypt$N$r$p$salt$hash` (salt and hash base64url). */
-export async function hashPassword(password: string): Promise<string> {
-  const { N, r, p, saltBytes, keyBytes } = SCRYPT_PARAMS;
-  const salt = randomBytes(saltBytes);
-  const hash = await scryptAsync(password, salt, keyBytes, { N, r, p, maxmem: MAX_MEMORY });
+/**
+ * Hashes a password into `scrypt$N$r$p$salt$hash` (salt and hash base64url).
+ * Only tests pass a lower `cost`, to keep their many sign-ins fast.
+ */
+export async function hashPassword(password: string, cost: ScryptCost = SCRYPT_PARAMS): Promise<string> {
+  const { N, r, p } = cost;
+  const salt = randomBytes(SALT_BYTES);
+  const hash = await scryptAsync(password, salt, KEY_BYTES, { N, r, p, maxmem: MAX_MEMORY });
   return ['scrypt', N, r, p, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 
@@ -33,15 +46,20 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
-let decoy: Promise<string> | undefined;
+const decoys = new Map<string, Promise<string>>();
 
 /**
- * Returns a hash of a random password, made once per process. Sign-in verifies
- * against it when an email address has no account, so a failed sign-in takes
- * as long for an unknown address as for a wrong password.
+ * Returns a hash of a random password, made once per process and cost.
+ * Sign-in verifies against it when an email address has no account, so a
+ * failed sign-in takes as long for an unknown address as for a wrong password.
  */
-export function decoyPasswordHash(): Promise<string> {
-  decoy ??= hashPassword(randomBytes(16).toString('base64url'));
+export function decoyPasswordHash(cost: ScryptCost = SCRYPT_PARAMS): Promise<string> {
+  const key = `${cost.N}:${cost.r}:${cost.p}`;
+  let decoy = decoys.get(key);
+  if (!decoy) {
+    decoy = hashPassword(randomBytes(16).toString('base64url'), cost);
+    decoys.set(key, decoy);
+  }
   return decoy;
 }
 

@@ -6,7 +6,7 @@ import { STAFF_ROLES, staffUsers, type StaffRole } from '../db/schema';
 import { HttpError } from '../http/http-error';
 import type { StaffKeys } from '../keys/derive-key';
 import { blindIndex, decryptField, encryptField } from '../keys/field-encryption';
-import { hashPassword } from './password-hash';
+import { SCRYPT_PARAMS, hashPassword, type ScryptCost } from './password-hash';
 
 /** A staff account as the console and the CLI show it. */
 export interface StaffUser {
@@ -48,7 +48,7 @@ export function parseRole(value: unknown): StaffRole {
 export async function createStaffUser(
   db: Database,
   keys: StaffKeys,
-  input: { email: string; role: StaffRole; password: string },
+  input: { email: string; role: StaffRole; password: string; passwordCost?: ScryptCost },
   actor: string,
   now = new Date(),
 ): Promise<StaffUser> {
@@ -62,7 +62,7 @@ export async function createStaffUser(
     id,
     emailCiphertext: encryptField(keys.fieldKey, `staff-email:${id}`, email),
     emailIndex: blindIndex(keys.emailIndexKey, email),
-    passwordHash: await hashPassword(input.password),
+    passwordHash: await hashPassword(input.password, input.passwordCost ?? SCRYPT_PARAMS),
     role: input.role,
     createdAt: now,
     updatedAt: now,
