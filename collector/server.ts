@@ -5,6 +5,7 @@ import type { CollectorConfig } from './config';
 import { startControlSocket } from './control/control-socket';
 import type { Logger } from './log';
 import { openRuntime, type Runtime } from './runtime';
+import { staffOptions } from './staff/staff-options';
 
 /** A running collector: its runtime, its URL, and a way to stop it cleanly. */
 export interface RunningCollector {
@@ -28,7 +29,8 @@ export async function startCollector(config: CollectorConfig, logger: Logger, op
     await options.beforeListen?.(runtime);
     if (!config.databaseUrl) control = await startControlSocket(config.dataDir, runtime, logger);
 
-    const app = createApp({ db: runtime.db, custody: runtime.custody, config, logger, assetsDir: options.assetsDir ?? DEFAULT_ASSETS });
+    const staff = staffOptions(runtime.staffKeys, { idleTimeoutMs: config.staffIdleMinutes * 60_000, absoluteTimeoutMs: config.staffSessionHours * 3_600_000 });
+    const app = createApp({ db: runtime.db, custody: runtime.custody, config, logger, staff, assetsDir: options.assetsDir ?? DEFAULT_ASSETS });
     server = await listen(app.fetch, config.port, config.host);
   } catch (error) {
     await control?.close();

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { createApp } from '../../collector/app';
 import { publishForm } from '../../collector/forms/publish-form';
+import { deriveStaffKeys } from '../../collector/keys/derive-key';
 import { KeyCustody } from '../../collector/keys/key-custody';
+import { staffOptions, type StaffOptions } from '../../collector/staff/staff-options';
 import type { FormDefinition } from '../../sdk/form-definition';
 import type { TestDatabase } from './test-databases';
 
@@ -17,16 +19,23 @@ export function intakeForm(): FormDefinition {
   return JSON.parse(readFileSync(file, 'utf8')) as FormDefinition;
 }
 
-/** Creates a collector app on a test database, publishes the intake form and discards logs. */
-export async function createTestCollector(database: TestDatabase) {
-  const custody = new KeyCustody(database.db, randomBytes(32));
+/**
+ * Creates a collector app on a test database, publishes the intake form and
+ * discards logs. `staff` overrides staff settings, such as a test clock.
+ */
+export async function createTestCollector(database: TestDatabase, staff: Partial<StaffOptions> = {}) {
+  const masterKey = randomBytes(32);
+  const custody = new KeyCustody(database.db, masterKey);
+  const { keys, ...overrides } = staff;
+  const staffSettings = staffOptions(keys ?? deriveStaffKeys(masterKey), overrides);
   const published = await publishForm(database.db, custody, intakeForm(), 'test:setup');
   const app = createApp({
     db: database.db,
     custody,
     config: { publicOrigins: [COLLECTOR_ORIGIN], maxSubmissionBytes: MAX_SUBMISSION_BYTES },
     logger: pino({ level: 'silent' }),
+    staff: staffSettings,
     assetsDir: fileURLToPath(new URL('../../dist', import.meta.url)),
   });
-  return { app, custody, kid: published.kid };
+  return { app, custody, staff: staffSettings, kid: published.kid };
 }
