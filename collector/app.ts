@@ -5,7 +5,7 @@ import { embedRoutes } from './embed/routes';
 import { formRoutes } from './forms/routes';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestLog } from './http/request-log';
-import { staffRoutes } from './staff/routes';
+import { staffApp } from './staff/staff-app';
 import { submissionRoutes } from './submissions/routes';
 
 /** Builds the collector's HTTP app on the given database and keys. */
@@ -20,7 +20,7 @@ export function createApp(ctx: AppContext) {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.route('/v1/forms', formRoutes(ctx));
   app.route('/v1/forms', submissionRoutes(ctx));
-  app.route('/v1/staff', staffRoutes(ctx));
+  app.route('/', staffApp(ctx));
   app.route('/', embedRoutes(ctx));
 
   return app;
