@@ -38,10 +38,10 @@ export function stringField(body: Record<string, unknown>, name: string, optiona
   return value;
 }
 
-/** Reads `?limit=` as a whole number from 1 to `max`. */
-export function readLimit(value: string | undefined, fallback: number, max: number): number {
+/** Reads a query parameter as a whole number from 1 to `max`, or returns `fallback` when it is absent. */
+export function readQueryInteger<T extends number | undefined>(name: string, value: string | undefined, fallback: T, max: number): number | T {
   if (value === undefined) return fallback;
-  const limit = Number(value);
-  if (Number.isInteger(limit) && limit >= 1 && limit <= max) return limit;
-  throw new HttpError(400, 'invalid_limit', `limit=${JSON.stringify(value)} is invalid; use a whole number from 1 to ${max}.`);
+  const number = Number(value);
+  if (Number.isInteger(number) && number >= 1 && number <= max) return number;
+  throw new HttpError(400, 'invalid_query', `${name}=${JSON.stringify(value)} is invalid; use a whole number from 1 to ${max}.`);
 }

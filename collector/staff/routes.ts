@@ -5,7 +5,7 @@ import { listForms } from '../forms/form-store';
 import { readSubmission } from '../submissions/read-submissions';
 import { listAuditPage } from './audit-page';
 import { generateInitialPassword } from './password-hash';
-import { clientAddress, readJsonObject, readLimit, stringField } from './request-input';
+import { clientAddress, readJsonObject, readQueryInteger, stringField } from './request-input';
 import { REVIEWER_AUDIT_ACTIONS, STAFF_ROUTES, type StaffRoute } from './route-table';
 import { clearSessionCookie, needsSecureCookie, writeSessionCookie } from './session-cookie';
 import { signIn } from './sign-in';
@@ -51,11 +51,12 @@ export function staffRoutes(ctx: AppContext) {
     await revokeSession(db, staff.sessionId, options.now());
     await recordAudit(db, { actor: actor(c), action: 'staff.sign_out', subjectType: 'staff_user', subjectId: staff.userId });
     clearSessionCookie(c, secure);
+    ctx.logger.info({ requestId: c.get('requestId'), userId: staff.userId }, 'staff signed out');
     return c.json({ status: 'signed_out' });
   });
 
   on(STAFF_ROUTES.listSubmissions, async (c) => {
-    const page = await listSubmissionPage(db, { formId: c.req.query('form'), cursor: c.req.query('cursor'), limit: readLimit(c.req.query('limit'), 25, 200) });
+    const page = await listSubmissionPage(db, { formId: c.req.query('form'), cursor: c.req.query('cursor'), limit: readQueryInteger('limit', c.req.query('limit'), 25, 200) });
     return c.json(page);
   });
 
@@ -73,10 +74,10 @@ export function staffRoutes(ctx: AppContext) {
   on(STAFF_ROUTES.submissionStatistics, async (c) => c.json({ items: await countSubmissions(db) }));
 
   on(STAFF_ROUTES.listAudit, async (c) => {
-    const before = c.req.query('before');
-    const beforeSeq = before === undefined ? undefined : readLimit(before, 0, Number.MAX_SAFE_INTEGER);
+    const before = readQueryInteger('before', c.req.query('before'), undefined, Number.MAX_SAFE_INTEGER);
+    const limit = readQueryInteger('limit', c.req.query('limit'), 50, 500);
     const actions = c.get('staff').role === 'admin' ? undefined : REVIEWER_AUDIT_ACTIONS;
-    return c.json(await listAuditPage(db, { limit: readLimit(c.req.query('limit'), 50, 500), before: beforeSeq, actions }));
+    return c.json(await listAuditPage(db, { limit, before, actions }));
   });
 
   on(STAFF_ROUTES.verifyAudit, async (c) => c.json(await verifyAuditLog(db)));

@@ -30,7 +30,7 @@ export function requireRole(db: Database, options: StaffOptions, roles: readonly
     const session = await resumeSession(db, options, token);
     if (typeof session === 'string') {
       clearSessionCookie(c, secureCookie);
-      throw new HttpError(401, 'session_expired', SESSION_MESSAGES[session]);
+      throw new HttpError(401, session === 'invalid' ? 'session_invalid' : 'session_expired', SESSION_MESSAGES[session]);
     }
 
     if (!roles.includes(session.role)) {

@@ -46,7 +46,7 @@ export async function createSession(db: Database, options: StaffOptions, userId:
 export async function resumeSession(db: Database, options: StaffOptions, token: string): Promise<StaffPrincipal | SessionRejection> {
   const now = options.now();
   const sessionId = await readSessionId(options, token, now);
-  if (!sessionId) return 'invalid';
+  if (sessionId === undefined || sessionId === 'absolute_timeout') return sessionId ?? 'invalid';
 
   const [row] = await db
     .select({ session: staffSessions, role: staffUsers.role })
@@ -73,12 +73,18 @@ export async function revokeSession(db: Database, sessionId: string, now: Date):
   await db.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.id, sessionId), isNull(staffSessions.revokedAt)));
 }
 
-async function readSessionId(options: StaffOptions, token: string, now: Date): Promise<string | undefined> {
+/**
+ * Returns the session id a valid cookie names, `absolute_timeout` when its
+ * signature is valid but it expired (it expires with the session), or
+ * undefined for anything else.
+ */
+async function readSessionId(options: StaffOptions, token: string, now: Date): Promise<string | 'absolute_timeout' | undefined> {
   try {
     const { payload } = await jwtVerify(token, options.keys.sessionKey, { algorithms: ['HS256'], audience: AUDIENCE, currentDate: now });
     return typeof payload.sid === 'string' ? payload.sid : undefined;
   } catch (error) {
-    // A bad signature, an expired or malformed token are all "no session"; anything else is a bug.
+    // jose checks the signature before the claims, so JWTExpired means a genuine cookie that outlived its session.
+    if (error instanceof errors.JWTExpired) return 'absolute_timeout';
     if (error instanceof errors.JOSEError) return undefined;
     throw error;
   }

@@ -226,6 +226,15 @@ describe.each(drivers)('staff roles on %s', (driver) => {
     expect(seen).toEqual([submissionId, ...[...ids].reverse()]);
   });
 
+  it('rejects an invalid limit', async () => {
+    const cookie = await sessionCookieFor(database.db, collector.staff, users.admin.id);
+    const response = await collector.app.request('/v1/staff/audit?before=0', { headers: { cookie } });
+    const body = (await response.json()) as ErrorBody;
+    expect(response.status).toBe(400);
+    expect(body.error.code).toBe('invalid_query');
+    expect(body.error.message).toBe('before="0" is invalid; use a whole number from 1 to 9007199254740991.');
+  });
+
   it('rejects an invalid cursor', async () => {
     const cookie = await sessionCookieFor(database.db, collector.staff, users.reviewer.id);
     const invalid = await collector.app.request('/v1/staff/submissions?cursor=bm9wZQ', { headers: { cookie } });
