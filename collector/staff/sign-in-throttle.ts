@@ -41,14 +41,16 @@ export async function assertNotThrottled(db: Database, keys: { account: string; 
 }
 
 /**
- * Counts one failure on each key. A key whose window has passed starts a new
- * window at 1. Each key is one upsert, so concurrent processes do not lose counts.
+ * Counts one failure on each key, after deleting rows whose window has
+ * passed (they would count as zero anyway), so guessed addresses do not pile
+ * up. A key whose window has passed starts a new window at 1. Each key is one upsert, so concurrent processes do not lose counts.
  * NOTE: the check and the count are separate statements, so a burst of
  * parallel attempts can exceed the limit by the number of attempts in flight.
  */
 export async function recordSignInFailure(db: Database, keys: { account: string; address: string }, policy: ThrottlePolicy, now: Date): Promise<void> {
   const windowStart = new Date(now.getTime() - policy.windowMs).toISOString();
   const stale = sql`${signInThrottle.windowStartedAt} <= ${windowStart}::timestamptz`;
+  await db.delete(signInThrottle).where(stale);
 
   for (const key of [keys.account, keys.address]) {
     await db

@@ -68,7 +68,10 @@ export async function resumeSession(db: Database, options: StaffOptions, token: 
   return { userId: session.userId, role: row.role, sessionId, idleExpiresAt, expiresAt: session.expiresAt };
 }
 
-/** Marks a session revoked; a replayed cookie for it is rejected from then on. */
+/**
+ * Marks a session revoked; a replayed cookie for it is rejected from then on.
+ * NOTE: revoked and expired rows are kept and nothing deletes them yet.
+ */
 export async function revokeSession(db: Database, sessionId: string, now: Date): Promise<void> {
   await db.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.id, sessionId), isNull(staffSessions.revokedAt)));
 }

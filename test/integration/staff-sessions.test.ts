@@ -1,7 +1,9 @@
 import { desc } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../collector/app';
 import { auditLog, staffSessions } from '../../collector/db/schema';
+import { CONSOLE_CSP } from '../../collector/staff/console-routes';
 import { SESSION_COOKIE, needsSecureCookie } from '../../collector/staff/session-cookie';
 import { COLLECTOR_ORIGIN, createTestCollector } from '../support/test-collector';
 import { TEST_PASSWORD_COST, addStaff, sessionCookieFor, signInWithTotp, testClock } from '../support/staff-session';
@@ -145,6 +147,37 @@ describe.each(drivers)('staff sessions on %s', (driver) => {
     const { cookie } = await signInWithTotp(collector.app, await addStaff(database.db, collector.staff, 'reviewer'), clock.now);
     expect((await whoAmI(cookie)).status).toBe(200);
     expect(cookie.startsWith(`${SESSION_COOKIE}=`)).toBe(true);
+  });
+});
+
+describe.each(drivers)('console page on %s', (driver) => {
+  let database: TestDatabase;
+  let collector: Awaited<ReturnType<typeof createTestCollector>>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    collector = await createTestCollector(database);
+  });
+
+  afterAll(async () => {
+    await database?.dispose();
+  });
+
+  it('serves the page under a strict policy', async () => {
+    const response = await collector.app.request('/console');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(await response.text()).toContain('<script type="module" src="/console/assets/console.js"></script>');
+  });
+
+  it('names the build command when the bundle is missing', async () => {
+    const app = createApp({ ...collector.context, assetsDir: '/nonexistent' });
+    const response = await app.request('/console/assets/console.js');
+    const body = (await response.json()) as ErrorBody;
+    expect(response.status).toBe(503);
+    expect(body.error.code).toBe('assets_not_built');
+    expect(body.error.message).toContain('node scripts/build-console.mjs');
   });
 });
 

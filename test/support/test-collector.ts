@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { createApp } from '../../collector/app';
+import type { AppContext } from '../../collector/app-context';
 import { publishForm } from '../../collector/forms/publish-form';
 import { deriveStaffKeys } from '../../collector/keys/derive-key';
 import { KeyCustody } from '../../collector/keys/key-custody';
@@ -29,13 +30,13 @@ export async function createTestCollector(database: TestDatabase, staff: Partial
   const { keys, ...overrides } = staff;
   const staffSettings = staffOptions(keys ?? deriveStaffKeys(masterKey), overrides);
   const published = await publishForm(database.db, custody, intakeForm(), 'test:setup');
-  const app = createApp({
+  const context: AppContext = {
     db: database.db,
     custody,
     config: { publicOrigins: [COLLECTOR_ORIGIN], maxSubmissionBytes: MAX_SUBMISSION_BYTES },
     logger: pino({ level: 'silent' }),
     staff: staffSettings,
     assetsDir: fileURLToPath(new URL('../../dist', import.meta.url)),
-  });
-  return { app, custody, staff: staffSettings, kid: published.kid };
+  };
+  return { app: createApp(context), context, custody, staff: staffSettings, kid: published.kid };
 }
