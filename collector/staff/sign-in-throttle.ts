@@ -35,8 +35,8 @@ export async function assertNotThrottled(db: Database, keys: { account: string; 
     if (row.failures < limit || windowEnds <= now.getTime()) continue;
 
     const retryAfter = Math.ceil((windowEnds - now.getTime()) / 1000);
-    const what = row.key === keys.account ? 'this account' : 'this client address';
-    throw new HttpError(429, 'too_many_attempts', `Too many failed sign-ins for ${what}; wait ${retryAfter} seconds and try again, or ask an admin to check the account.`, { retryAfterSeconds: retryAfter }, { 'Retry-After': String(retryAfter) });
+    const subject = row.key === keys.account ? 'this account' : 'this client address';
+    throw new HttpError(429, 'too_many_attempts', `Too many failed sign-ins for ${subject}; wait ${retryAfter} seconds and try again, or ask an admin to check the account.`, { retryAfterSeconds: retryAfter }, { 'Retry-After': String(retryAfter) });
   }
 }
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -84,6 +84,7 @@ describe.skipIf(chromiumMissing !== undefined)('staff console in Chromium', () =
     await page.getByRole('button', { name: 'Sign in' }).click();
 
     await page.getByRole('heading', { name: 'Set up your authenticator app' }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
     await expect(page.getByRole('img', { name: /QR code for your authenticator app/ }).isVisible()).resolves.toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-totp-setup.png') });
 
@@ -115,6 +116,7 @@ describe.skipIf(chromiumMissing !== undefined)('staff console in Chromium', () =
     expect(text).toContain(`Date of birth ${answers['date-of-birth']}`);
     expect(text).toContain('Phone No answer');
     expect(text).toContain('Preferred way to contact you Phone');
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-submission.png') });
   });
 
@@ -126,6 +128,7 @@ describe.skipIf(chromiumMissing !== undefined)('staff console in Chromium', () =
     await expect(row.count()).resolves.toBe(1);
     await expect(row.getByRole('cell', { name: /^staff:/ }).count()).resolves.toBe(1);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-audit.png') });
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     const cli = await runCli(['audit', 'list', '--limit', '3'], env);
     expect(cli.stdout).toMatch(new RegExp(`staff:[0-9a-f-]{36}\\s+submission\\.decrypt\\s+submission ${receipt.id}`));
@@ -169,6 +172,21 @@ describe.skipIf(chromiumMissing !== undefined)('staff console in Chromium', () =
     await idlePage.close();
   });
 });
+
+/**
+ * Runs axe-core in the page and returns the serious and critical violations
+ * as `rule: selectors`. The source is evaluated in the page because the
+ * console's CSP rejects injected script tags.
+ */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  const source = await readFile(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run();
+    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  });
+}
 
 async function submit(baseUrl: string): Promise<SubmissionReceipt> {
   const published = (await (await fetch(`${baseUrl}/v1/forms/new-patient-intake`)).json()) as PublishedForm;
