@@ -10,7 +10,7 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 }
 
 /** Creates a client whose fetch returns scripted responses (or throws scripted errors) and whose sleep records each delay. */
-function scriptedClient(script: (Response | Error)[], attempts = 5) {
+function scriptedClient(script: (Response | Error)[], attempts?: number) {
   const fetch = vi.fn(async (_url: string | URL | Request, _init?: RequestInit) => {
     const next = script.shift();
     if (next === undefined) throw new Error('fetch called more often than scripted');
@@ -21,7 +21,7 @@ function scriptedClient(script: (Response | Error)[], attempts = 5) {
   const sleep = async (ms: number) => {
     delays.push(ms);
   };
-  const client = createCollectorClient({ baseUrl: 'https://collector.example/', fetch, sleep, attempts });
+  const client = createCollectorClient({ baseUrl: 'https://collector.example/', fetch, sleep, attempts, submitAttempts: attempts });
   return { client, fetch, delays };
 }
 
@@ -87,6 +87,29 @@ describe('collector client', () => {
     await client.submit('intake', envelope);
 
     expect(delays).toEqual([30_000]);
+  });
+
+  test('submit outlasts a 30 s outage', async () => {
+    const unavailable = () => json(503, { error: { code: 'database_unavailable', message: 'Down.' } }, { 'retry-after': '5' });
+    const { client, fetch, delays } = scriptedClient([...Array.from({ length: 7 }, unavailable), json(201, receipt)]);
+
+    await expect(client.submit('intake', envelope)).resolves.toEqual(receipt);
+    expect(fetch).toHaveBeenCalledTimes(8);
+    expect(delays).toEqual([5000, 5000, 5000, 5000, 5000, 5000, 5000]);
+  });
+
+  test('getForm gives up after five attempts', async () => {
+    const { client, fetch } = scriptedClient(Array.from({ length: 5 }, () => json(503, {})));
+
+    await expect(client.getForm('intake')).rejects.toMatchObject({ status: 503 });
+    expect(fetch).toHaveBeenCalledTimes(5);
+  });
+
+  test('backoff is capped at 30 s', async () => {
+    const { client, delays } = scriptedClient([...Array.from({ length: 8 }, () => new TypeError('fetch failed')), json(201, receipt)], 12);
+
+    await client.submit('intake', envelope);
+    expect(delays).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000, 30000]);
   });
 
   test('gives up after attempts', async () => {
