@@ -1,12 +1,14 @@
 // Builds the browser bundles into dist/ with Vite and prints their sizes.
 //   dist/sdk/sealpost.js     the host-page loader, a classic script (IIFE)
 //   dist/embed/form-app.js   the form app inside the iframe, one ES module
+//   dist/console/console.js  the staff console, built by build-console.mjs
 // Each build empties only its own folder, so other output in dist/ survives.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
+import { buildConsole } from './build-console.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const KB = 1024;
@@ -42,6 +44,8 @@ for (const bundle of bundles) {
   overBudget = (await reportSize(bundle)) || overBudget;
 }
 if (overBudget) process.exitCode = 1;
+
+await buildConsole();
 
 async function buildBundle(bundle) {
   await build({

@@ -53,7 +53,7 @@ export function consoleRoutes(ctx: AppContext) {
       cached ??= readFile(bundle).catch((error: NodeJS.ErrnoException) => {
         cached = undefined;
         if (error.code !== 'ENOENT') throw error;
-        throw new HttpError(503, 'assets_not_built', 'The console bundle console/console.js is not built; run `node scripts/build-console.mjs` and restart the collector.');
+        throw new HttpError(503, 'assets_not_built', 'The console bundle console/console.js is not built; run `npm run build` and restart the collector.');
       });
       const body = await cached;
 

@@ -177,7 +177,7 @@ describe.each(drivers)('console page on %s', (driver) => {
     const body = (await response.json()) as ErrorBody;
     expect(response.status).toBe(503);
     expect(body.error.code).toBe('assets_not_built');
-    expect(body.error.message).toContain('node scripts/build-console.mjs');
+    expect(body.error.message).toContain('npm run build');
   });
 });
 
