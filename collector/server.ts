@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app';
@@ -21,6 +22,8 @@ const DEFAULT_ASSETS = fileURLToPath(new URL('../dist', import.meta.url));
  * socket through which CLI commands reach the same database.
  */
 export async function startCollector(config: CollectorConfig, logger: Logger, options: { assetsDir?: string; beforeListen?: (runtime: Runtime) => Promise<void> } = {}): Promise<RunningCollector> {
+  // Checked before the slow database start, so a busy port fails at once.
+  await assertPortFree(config.port, config.host, 'PORT');
   const runtime = await openRuntime(config, logger);
   let server: ServerType | undefined;
   let control: { close(): Promise<void> } | undefined;
@@ -51,6 +54,18 @@ export async function startCollector(config: CollectorConfig, logger: Logger, op
       logger.info('collector stopped');
     },
   };
+}
+
+/** Throws a message naming the variable to change when nothing can listen on the port. */
+export async function assertPortFree(port: number, host: string, variable: string): Promise<void> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${host} is already in use; stop the other process or set ${variable} to a free port.`) : error),
+    );
+    probe.listen(port, host, () => resolve());
+  });
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 }
 
 function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string): Promise<ServerType> {

@@ -34,7 +34,9 @@ async function serveFile(request: http.IncomingMessage, response: http.ServerRes
   if (!type || !/^[a-z0-9-]+\.[a-z]+$/.test(name)) return notFound(response);
 
   try {
-    const text = (await readFile(path.join(SITE, name), 'utf8')).replaceAll('{{COLLECTOR_URL}}', collectorUrl);
+    // The page's language comes from ?lang= on the server, so the form loads once in the right language.
+    const lang = new URL(request.url ?? '/', 'http://demo').searchParams.get('lang') === 'es' ? 'es' : 'en';
+    const text = (await readFile(path.join(SITE, name), 'utf8')).replaceAll('{{COLLECTOR_URL}}', collectorUrl).replaceAll('{{LANG}}', lang);
     response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
     response.end(text);
   } catch {

@@ -1,6 +1,6 @@
 import { readConfig } from '../collector/config';
 import { createLogger } from '../collector/log';
-import { startCollector } from '../collector/server';
+import { assertPortFree, startCollector } from '../collector/server';
 import { stopOnSignals } from '../collector/stop-on-signals';
 import { startDemoSite } from './demo-site';
 import { publishDemoForms } from './publish-demo-forms';
@@ -9,12 +9,15 @@ import { publishDemoForms } from './publish-demo-forms';
  * `npm start`: the collector with the demo forms published, and the sample
  * clinic site on a second origin that embeds them.
  */
-const config = readConfig();
-const logger = createLogger(config.logLevel);
-const demoPort = readDemoPort(process.env.DEMO_PORT);
-const demoOrigin = `http://localhost:${demoPort}`;
+async function main(): Promise<void> {
+  const config = readConfig();
+  const demoPort = readDemoPort(process.env.DEMO_PORT);
+  const demoOrigin = `http://localhost:${demoPort}`;
+  const logger = createLogger(config.logLevel);
 
-try {
+  // Checked before the slow database start, so a busy port fails at once.
+  await assertPortFree(demoPort, '127.0.0.1', 'DEMO_PORT');
+
   const collector = await startCollector(config, logger, {
     beforeListen: async (runtime) => {
       for (const result of await publishDemoForms(runtime, demoOrigin)) {
@@ -24,13 +27,9 @@ try {
   });
   const site = await startDemoSite(demoPort, collector.url);
   logger.info({ url: `${site.url}/intake.html` }, 'demo clinic site started');
-  process.stderr.write(`\nSealpost is running.\n  Collector:         ${collector.url}\n  Demo clinic page:  ${site.url}/intake.html\n  Submissions:       npm run sealpost -- submissions list\nPress Ctrl+C to stop.\n\n`);
+  process.stderr.write(`\nSealpost is running.\n  Collector:         ${collector.url}\n  Demo clinic page:  ${site.url}/intake.html\n  Staff console:     ${collector.url}/console\n  Submissions:       npm run sealpost -- submissions list\nPress Ctrl+C to stop.\n\n`);
 
   stopOnSignals(logger, [site.close, collector.close]);
-} catch (error) {
-  logger.fatal({ err: error }, 'start failed');
-  process.stderr.write(`\nSealpost could not start: ${(error as Error).message}\n`);
-  process.exit(1);
 }
 
 function readDemoPort(text: string | undefined): number {
@@ -39,3 +38,8 @@ function readDemoPort(text: string | undefined): number {
   if (Number.isInteger(port) && port >= 1 && port <= 65535) return port;
   throw new Error(`DEMO_PORT=${JSON.stringify(text)} is invalid; set a whole number from 1 to 65535, or unset it for 8788.`);
 }
+
+main().catch((error: unknown) => {
+  process.stderr.write(`\nSealpost could not start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -34,10 +34,12 @@ export function parseFormDefinition(value: unknown): ParseResult {
   }
 
   if (typeof value.id !== 'string' || !FORM_ID.test(value.id)) {
-    fail('id', `The form id ${JSON.stringify(value.id)} is invalid; use 1 to 63 lower-case letters, digits and hyphens, such as "new-patient-intake".`);
+    const rule = 'use 1 to 63 lower-case letters, digits and hyphens, such as "new-patient-intake"';
+    fail('id', value.id === undefined ? `id is missing; ${rule}.` : `The form id ${JSON.stringify(value.id)} is invalid; ${rule}.`);
   }
   if (!Number.isSafeInteger(value.version) || (value.version as number) < 1) {
-    fail('version', `The version ${JSON.stringify(value.version)} is invalid; use a positive integer such as 1.`);
+    const rule = 'use a positive integer such as 1';
+    fail('version', value.version === undefined ? `version is missing; ${rule}.` : `The version ${JSON.stringify(value.version)} is invalid; ${rule}.`);
   }
   checkText(value.title, 'title', fail, true);
   checkText(value.description, 'description', fail, false);

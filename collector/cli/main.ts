@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,8 +27,15 @@ async function main(argv: string[]): Promise<number> {
     if (remote) return print(remote);
   }
 
-  // Logs of a one-off command go to stderr at warn level, so stdout stays parseable.
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr);
+  // A mistyped SEALPOST_DATA_DIR must not quietly create an empty database
+  // and report "No submissions yet".
+  if (!config.databaseUrl && !existsSync(path.join(config.dataDir, 'pgdata'))) {
+    throw new UsageError(`No Sealpost database in ${config.dataDir}. Start the collector once with \`npm start\` to create it, or set SEALPOST_DATA_DIR to the folder the collector uses.`);
+  }
+
+  // Logs of a one-off command go to stderr, errors only, so stdout stays parseable;
+  // the collector logs the embedded-mode warnings when it starts.
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'error', process.stderr);
   const runtime = await openRuntime(config, logger);
   try {
     return print(await runCommand(runtime, request, actor));
@@ -47,7 +55,7 @@ async function completeRequest(request: CommandRequest): Promise<CommandRequest>
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check the path.`);
+    throw new UsageError(`Cannot read ${file}: ${describeReadError(error as NodeJS.ErrnoException)}; check the path.`);
   }
 
   try {
@@ -58,6 +66,20 @@ async function completeRequest(request: CommandRequest): Promise<CommandRequest>
 }
 
 class UsageError extends Error {}
+
+function describeReadError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return 'the file does not exist';
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return error.message;
+  }
+}
 
 function print(result: CommandResult): number {
   process.stdout.write(result.stdout);

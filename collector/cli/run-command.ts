@@ -25,7 +25,7 @@ export async function runCommand(runtime: Pick<Runtime, 'db' | 'custody' | 'staf
   try {
     return ok(await execute(runtime, request, actor));
   } catch (error) {
-    if (error instanceof HttpError) return { exitCode: 1, stdout: '', stderr: `${error.message}\n` };
+    if (error instanceof HttpError) return { exitCode: 1, stdout: '', stderr: `${describeError(error)}\n` };
     throw error;
   }
 }
@@ -44,7 +44,7 @@ async function execute({ db, custody, staffKeys }: Pick<Runtime, 'db' | 'custody
     }
     case 'submissions.list': {
       const rows = await listSubmissions(db, { formId: request.formId, limit: request.limit });
-      if (request.json) return rows.map((row) => JSON.stringify(row)).join('\n');
+      if (request.json) return rows.map((row) => JSON.stringify({ ...row, receipt: formatReceipt(row.id) })).join('\n');
       if (rows.length === 0) return request.formId ? `No submissions for form ${request.formId} yet.` : 'No submissions yet.';
       return table(
         ['ID', 'FORM', 'VERSION', 'RECEIVED', 'BYTES'],
@@ -71,7 +71,7 @@ async function execute({ db, custody, staffKeys }: Pick<Runtime, 'db' | 'custody
     case 'audit.list': {
       const rows = await listAudit(db, request.limit);
       if (rows.length === 0) return 'The audit log is empty.';
-      return table(['SEQ', 'AT', 'ACTOR', 'ACTION', 'SUBJECT'], rows.map((row) => [String(row.seq), row.at.toISOString(), row.actor, row.action, `${row.subjectType} ${row.subjectId}`]));
+      return table(['SEQ', 'AT', 'ACTOR', 'ACTION', 'SUBJECT'], rows.map((row) => [String(row.seq), row.at.toISOString(), row.actor, row.action, `${row.subjectType} ${row.subjectType === 'submission' ? formatReceipt(row.subjectId) : row.subjectId}`]));
     }
     case 'users.add': {
       const password = request.password ?? generateInitialPassword();
@@ -95,7 +95,8 @@ function answerLines(form: FormDefinition, payload: SubmissionPayload): string[]
     const value = payload.answers[field.id];
     const options = 'options' in field ? field.options : [];
     const label = (choice: string) => localize(options.find((option) => option.value === choice)?.label, 'en') || choice;
-    return `${localize(field.label, 'en')}: ${formatAnswer(value, label)}`;
+    // Continuation lines are indented, so a typed line such as "Email: x" cannot pass for a field.
+    return `${localize(field.label, 'en')}: ${formatAnswer(value, label).replace(/\r?\n/g, '\n    ')}`;
   });
 }
 
@@ -104,6 +105,15 @@ function formatAnswer(value: AnswerValue | undefined, label: (choice: string) =>
   if (Array.isArray(value)) return value.map(label).join(', ');
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return typeof value === 'string' ? label(value) : String(value);
+}
+
+/** One problem per line where the error lists several, such as an invalid definition. */
+function describeError(error: HttpError): string {
+  const list = error.extra.errors;
+  if (!Array.isArray(list) || list.length === 0) return error.message;
+
+  const lines = (list as { path: string; message: string }[]).map((item) => `  ${item.path}: ${item.message}`);
+  return [`${error.message.split('. ')[0]}:`, ...lines].join('\n');
 }
 
 function table(headers: string[], rows: string[][]): string {

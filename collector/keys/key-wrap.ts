@@ -28,6 +28,6 @@ export function unwrapKey(masterKey: Buffer, kid: string, wrapped: string): stri
   try {
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
   } catch {
-    throw new Error(`The private key for kid ${kid} could not be unwrapped: SEALPOST_MASTER_KEY is not the key it was stored under.`);
+    throw new Error(`The private key for kid ${kid} could not be unwrapped: the master key in use (SEALPOST_MASTER_KEY, else master.key in the data folder) is not the one it was stored under; restore the original key.`);
   }
 }

@@ -137,7 +137,7 @@ describe.skipIf(chromiumMissing !== undefined)('intake form in Chromium', () => 
     });
 
     const audit = await runCli(['audit', 'list', '--limit', '1'], env);
-    expect(audit.stdout).toMatch(new RegExp(`e2e-reviewer\\s+submission\\.decrypt\\s+submission ${receiptId}`));
+    expect(audit.stdout).toMatch(new RegExp(`e2e-reviewer\\s+submission\\.decrypt\\s+submission ${formatted}`));
     await page.close();
   });
 
@@ -167,6 +167,8 @@ describe.skipIf(chromiumMissing !== undefined)('intake form in Chromium', () => 
     const frame = await formFrame(page);
     await expect(frame.getByLabel('Nombre completo').count()).resolves.toBe(1);
     await expect(frame.locator('html').getAttribute('lang')).resolves.toBe('es');
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('es');
+    await expect(page.locator('h1').textContent()).resolves.toBe('Antes de su primera visita');
     await page.close();
   });
 

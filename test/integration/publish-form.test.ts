@@ -48,7 +48,7 @@ describe.each(drivers)('form publishing on %s', (driver) => {
     const [row] = await database.db.select().from(formKeys);
     expect(row?.wrappedPrivateKey).not.toContain('"d"');
     expect(JSON.parse(unwrapKey(masterKey, row!.kid, row!.wrappedPrivateKey))).toHaveProperty('d');
-    expect(() => unwrapKey(randomBytes(32), row!.kid, row!.wrappedPrivateKey)).toThrow('SEALPOST_MASTER_KEY is not the key it was stored under');
+    expect(() => unwrapKey(randomBytes(32), row!.kid, row!.wrappedPrivateKey)).toThrow('is not the one it was stored under; restore the original key');
     expect(() => unwrapKey(masterKey, 'another-kid', row!.wrappedPrivateKey)).toThrow();
   });
 
