@@ -2,6 +2,7 @@ import type { CollectorConfig } from './config';
 import type { Database } from './db/open-database';
 import type { KeyCustody } from './keys/key-custody';
 import type { Logger } from './log';
+import type { WorkflowEngine } from './workflows/workflow-engine';
 
 /** What every route needs, passed in so tests can build an app on any database. */
 export interface AppContext {
@@ -11,6 +12,8 @@ export interface AppContext {
   logger: Logger;
   /** Folder with the built browser bundles (sdk/sealpost.js, embed/form-app.js). */
   assetsDir: string;
+  /** The workflow engine; without it the workflow, event, contact and report routes are not mounted. */
+  workflowEngine?: WorkflowEngine;
 }
 
 /** Hono variables set by the shared middleware. */

@@ -16,6 +16,12 @@ export interface CollectorConfig {
   /** Largest submission body accepted, in bytes, counted as read. */
   maxSubmissionBytes: number;
   logLevel: string;
+  /** Whether this process runs the workflow worker loop. */
+  workflowWorker: boolean;
+  /** Milliseconds between polls of the workflow jobs table. */
+  workflowPollMs: number;
+  /** Milliseconds a claimed workflow job stays leased before another process may take it. */
+  workflowLeaseMs: number;
 }
 
 /**
@@ -36,6 +42,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
     masterKey: env.SEALPOST_MASTER_KEY || undefined,
     maxSubmissionBytes: readInteger(env, 'SEALPOST_MAX_SUBMISSION_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     logLevel: env.LOG_LEVEL ?? 'info',
+    workflowWorker: readSwitch(env, 'SEALPOST_WORKFLOW_WORKER', true),
+    workflowPollMs: readInteger(env, 'SEALPOST_WORKFLOW_POLL_MS', 1000, 10, 600_000),
+    workflowLeaseMs: readInteger(env, 'SEALPOST_WORKFLOW_LEASE_MS', 60_000, 1000, 3_600_000),
   };
 }
 
@@ -48,6 +57,13 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min
     throw new Error(`${name}=${JSON.stringify(text)} is invalid; set a whole number from ${min} to ${max}, or unset it for ${fallback}.`);
   }
   return value;
+}
+
+function readSwitch(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  if (text === 'on' || text === 'off') return text === 'on';
+  throw new Error(`${name}=${JSON.stringify(text)} is invalid; set on or off, or unset it for ${fallback ? 'on' : 'off'}.`);
 }
 
 function readOrigin(text: string): string {

@@ -11,6 +11,8 @@ export interface Runtime {
   db: Database;
   driver: 'pglite' | 'postgres';
   custody: KeyCustody;
+  /** The master key, from which the contact and webhook keys are derived. */
+  masterKey: Buffer;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function openRuntime(config: Pick<CollectorConfig, 'dataDir' | 'dat
       db,
       driver,
       custody: new KeyCustody(db, master.key),
+      masterKey: master.key,
       close: async () => {
         await close();
         await lock?.release();

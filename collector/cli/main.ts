@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
 
 /** Reads files named on the command line here, because the collector may run in another folder. */
 async function completeRequest(request: CommandRequest): Promise<CommandRequest> {
-  if (request.name !== 'forms.publish') return request;
+  if (request.name !== 'forms.publish' && request.name !== 'workflows.publish') return request;
 
   const file = path.resolve(request.file);
   let text: string;

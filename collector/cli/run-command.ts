@@ -9,6 +9,9 @@ import { HttpError } from '../http/http-error';
 import { generateMasterKey } from '../keys/master-key';
 import type { Runtime } from '../runtime';
 import { listSubmissions, readSubmission } from '../submissions/read-submissions';
+import { createApiKey } from '../api-keys/api-key-store';
+import { listWorkflows, publishWorkflow } from '../workflows/publish-workflow';
+import { systemResolver } from '../workflows/webhooks/url-guard';
 import type { CommandRequest } from './parse-command';
 
 /** Output and exit status of a command, the same whether it ran here or in the collector. */
@@ -73,6 +76,21 @@ async function execute({ db, custody }: Pick<Runtime, 'db' | 'custody'>, request
     }
     case 'keys.generate-master':
       return generateMasterKey();
+    case 'workflows.publish': {
+      const result = await publishWorkflow(db, request.definition, { actor, resolve: systemResolver });
+      const verb = { created: 'Published new workflow', new_version: 'Published', unchanged: 'Already published, unchanged:' }[result.status];
+      const ended = result.endedRuns > 0 ? ` Ended ${plural(result.endedRuns, 'run', 'runs')} waiting at removed steps.` : '';
+      return `${verb} ${result.workflowId} version ${result.version}.${ended}`;
+    }
+    case 'workflows.list': {
+      const rows = await listWorkflows(db);
+      if (rows.length === 0) return 'No workflows are published yet; publish one with `npm run sealpost -- workflows publish FILE`.';
+      return table(['WORKFLOW', 'VERSION', 'UPDATED'], rows.map((row) => [row.id, String(row.currentVersion), row.updatedAt.toISOString()]));
+    }
+    case 'api-keys.create': {
+      const { id, key } = await createApiKey(db, request.keyName);
+      return `Created API key ${id} (${request.keyName}). It is shown only now:\n${key}`;
+    }
   }
 }
 

@@ -1,0 +1,49 @@
+import { claimJobs } from './job-queue';
+import { runJob } from './run-job';
+import type { WorkflowEngine } from './workflow-engine';
+
+/** Claims and runs due jobs until none is due; returns how many it ran. For tests and the worker loop. */
+export async function runDueJobs(engine: WorkflowEngine, batchSize = 20): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const jobs = await claimJobs(engine, batchSize);
+    if (jobs.length === 0) return total;
+    for (const job of jobs) await runJob(engine, job);
+    total += jobs.length;
+  }
+}
+
+/** A running worker loop. */
+export interface WorkflowWorker {
+  stop(): Promise<void>;
+}
+
+/**
+ * Polls for due jobs every `pollMs` and runs them. Errors are logged and the
+ * loop goes on, so a database outage delays work but does not stop it.
+ */
+export function startWorkflowWorker(engine: WorkflowEngine, options: { pollMs?: number; batchSize?: number } = {}): WorkflowWorker {
+  const pollMs = options.pollMs ?? 1000;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<unknown> = Promise.resolve();
+
+  const tick = () => {
+    current = runDueJobs(engine, options.batchSize)
+      .catch((error: unknown) => engine.logger.error({ workerId: engine.workerId, err: error }, 'workflow worker pass failed'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, pollMs);
+      });
+  };
+
+  engine.logger.info({ workerId: engine.workerId, pollMs }, 'workflow worker started');
+  tick();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+      engine.logger.info({ workerId: engine.workerId }, 'workflow worker stopped');
+    },
+  };
+}
