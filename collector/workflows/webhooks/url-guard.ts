@@ -31,7 +31,6 @@ for (const [network, prefix] of [
 for (const [network, prefix] of [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
-  ['::ffff:0:0', 96], // IPv4-mapped: would reach any IPv4 address, checked or not
   ['64:ff9b::', 96], // NAT64, the same
   ['fc00::', 7], // unique local; holds fd00:ec2::254, the AWS metadata service over IPv6
   ['fe80::', 10], // link-local
@@ -46,6 +45,9 @@ const BLOCKED_NAMES = new Set(['localhost', 'metadata.google.internal', 'metadat
 export function isBlockedAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true;
+  // IPv4-mapped IPv6 (::ffff:a.b.c.d) reaches an IPv4 host, so all of it is refused. It is tested by
+  // prefix because BlockList would also match plain IPv4 addresses against a ::ffff:0:0/96 rule.
+  if (family === 6 && /^(0{0,4}:){0,5}:?ffff:/i.test(address) && address.includes(':ffff:')) return true;
   return BLOCKED.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
