@@ -18,6 +18,7 @@ export async function runJob(engine: WorkflowEngine, job: Job): Promise<void> {
   try {
     if (job.kind === 'deliver') await deliverWebhook(engine, job);
     else await engine.db.transaction((tx) => runJobInTransaction(engine, tx, job));
+    engine.logger.debug({ workerId: engine.workerId, jobId: job.id, runId: job.runId, stepId: job.stepId, kind: job.kind }, 'workflow job ran');
   } catch (error) {
     await handleJobError(engine, job, error);
   }
