@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { requireApiKey, type ApiKeyEnv } from '../api-keys/require-api-key';
 import type { Database } from '../db/open-database';
@@ -28,7 +28,7 @@ export function workflowRoutes(db: Database, engine: WorkflowEngine) {
         .select({ definition: workflowVersions.definition })
         .from(workflows)
         .innerJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, workflows.currentVersion)))
-        .where(eq(workflows.id, c.req.param('id')));
+        .where(and(eq(workflows.id, c.req.param('id')), isNull(workflows.deletedAt)));
       if (!row) throw new HttpError(404, 'workflow_not_found', `No workflow "${c.req.param('id')}" exists; list them with GET /v1/workflows.`);
       return c.json(row.definition);
     })

@@ -22,6 +22,8 @@ export interface StepDayRow {
  * 23:30 UTC falls on the next day in Berlin. Email counts come from
  * workflow_emails and are bucketed by the day the email was queued.
  */
+// GROUP BY names output columns by position: the time zone is a bound parameter, and PostgreSQL
+// does not treat the same expression with a second parameter as the one selected.
 export async function workflowReport(db: Database, workflowId: string, timeZone: string): Promise<StepDayRow[]> {
   const stepDay = sql<string>`to_char(${workflowStepRuns.enteredAt} AT TIME ZONE ${timeZone}, 'YYYY-MM-DD')`;
   const count = (status: string) => sql<number>`count(*) FILTER (WHERE ${workflowStepRuns.status} = ${status})`.mapWith(Number);
@@ -29,14 +31,14 @@ export async function workflowReport(db: Database, workflowId: string, timeZone:
     .select({ stepId: workflowStepRuns.stepId, day: stepDay, entered: sql<number>`count(*)`.mapWith(Number), completed: count('completed'), waiting: count('waiting'), timedOut: count('timed_out'), exited: count('exited'), failed: count('failed') })
     .from(workflowStepRuns)
     .where(eq(workflowStepRuns.workflowId, workflowId))
-    .groupBy(workflowStepRuns.stepId, stepDay);
+    .groupBy(sql`1`, sql`2`);
 
   const emailDay = sql<string>`to_char(${workflowEmails.queuedAt} AT TIME ZONE ${timeZone}, 'YYYY-MM-DD')`;
   const emails = await db
     .select({ stepId: workflowEmails.stepId, day: emailDay, sent: sql<number>`count(*)`.mapWith(Number), opened: sql<number>`count(${workflowEmails.openedAt})`.mapWith(Number), clicked: sql<number>`count(${workflowEmails.clickedAt})`.mapWith(Number) })
     .from(workflowEmails)
     .where(eq(workflowEmails.workflowId, workflowId))
-    .groupBy(workflowEmails.stepId, emailDay);
+    .groupBy(sql`1`, sql`2`);
 
   const rows = new Map<string, StepDayRow>();
   const row = (stepId: string, day: string) => {
