@@ -35,6 +35,17 @@ export function nextLocalTime(now: Date, hhmm: string, timeZone: string): Date {
   throw new Error(`No ${hhmm} in ${timeZone} within two days of ${now.toISOString()}.`);
 }
 
+/**
+ * Returns the instant at which the wall clock in `timeZone` shows the given
+ * date and HH:MM, with the same DST-gap rule as nextLocalTime.
+ */
+export function zonedInstant(date: { year: number; month: number; day: number }, hhmm: string, timeZone: string): Date {
+  const [hours, minutes] = hhmm.split(':').map(Number) as [number, number];
+  const guess = Date.UTC(date.year, date.month - 1, date.day, hours, minutes);
+  const first = guess - offsetMs(new Date(guess), timeZone);
+  return new Date(guess - offsetMs(new Date(first), timeZone));
+}
+
 function wallClock(instant: Date, timeZone: string) {
   const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' }).formatToParts(instant);
   const part = (type: string) => Number(parts.find((item) => item.type === type)!.value);

@@ -1,3 +1,4 @@
+import { fireDateTriggers } from './date-triggers';
 import { claimJobs } from './job-queue';
 import { runJob } from './run-job';
 import type { WorkflowEngine } from './workflow-engine';
@@ -19,17 +20,28 @@ export interface WorkflowWorker {
 }
 
 /**
- * Polls for due jobs every `pollMs` and runs them. Errors are logged and the
- * loop goes on, so a database outage delays work but does not stop it.
+ * Polls for due jobs every `pollMs` and runs them, and fires date triggers
+ * every `dateScanMs`. Errors are logged and the loop goes on, so a database
+ * outage delays work but does not stop it.
  */
-export function startWorkflowWorker(engine: WorkflowEngine, options: { pollMs?: number; batchSize?: number } = {}): WorkflowWorker {
+export function startWorkflowWorker(engine: WorkflowEngine, options: { pollMs?: number; batchSize?: number; dateScanMs?: number } = {}): WorkflowWorker {
   const pollMs = options.pollMs ?? 1000;
+  const dateScanMs = options.dateScanMs ?? 60_000;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
+  let lastDateScan = 0;
+
+  const pass = async () => {
+    if (Date.now() - lastDateScan >= dateScanMs) {
+      lastDateScan = Date.now();
+      await fireDateTriggers(engine);
+    }
+    await runDueJobs(engine, options.batchSize);
+  };
 
   const tick = () => {
-    current = runDueJobs(engine, options.batchSize)
+    current = pass()
       .catch((error: unknown) => engine.logger.error({ workerId: engine.workerId, err: error }, 'workflow worker pass failed'))
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, pollMs);

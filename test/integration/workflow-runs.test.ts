@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiveApiEvent, receiveEmailEngagement, receiveFormSubmission } from '../../collector/workflows/receive-event';
+import { fireDateTriggers } from '../../collector/workflows/date-triggers';
 import { startRun } from '../../collector/workflows/start-run';
 import { DAY, createHarness } from '../support/workflow-harness';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/test-databases';
@@ -269,5 +270,34 @@ describe.each(drivers)('workflow runs on %s', (driver) => {
     expect(Object.keys(await harness.steps(runs[0]!)).sort()).toEqual(['gold', 'vip']);
     expect(Object.keys(await harness.steps(runs[1]!)).sort()).toEqual(['engaged-mail', 'gold', 'member']);
     expect(Object.keys(await harness.steps(runs[2]!)).sort()).toEqual(['gold', 'member']);
+  });
+
+  it('date trigger fires once at local time', async () => {
+    await harness.publish({
+      id: 'day-before',
+      version: 1,
+      trigger: { type: 'date', attribute: 'appointmentDate', offsetDays: -1, at: '09:00' },
+      steps: [{ id: 'remind', type: 'send_email', template: 'appointment-tomorrow', next: null }],
+    });
+    // Move to 00:00 UTC, then book for three days later: the trigger is due two days later at 09:00 in Kolkata, 03:30 UTC.
+    await harness.advance(DAY - (harness.clock.now().getTime() % DAY));
+    const appointment = new Date(harness.clock.now().getTime() + 3 * DAY).toISOString().slice(0, 10);
+    const contactId = await harness.contact({ timeZone: 'Asia/Kolkata', attributes: { appointmentDate: appointment } });
+    const pastId = await harness.contact({ attributes: { appointmentDate: '2020-01-01' } });
+    await harness.contact({ attributes: { appointmentDate: '2026-02-30' } });
+
+    expect(await fireDateTriggers(harness.engine)).toBe(0);
+    harness.clock.advance(2 * DAY + 3.5 * 3_600_000 - 1000);
+    expect(await fireDateTriggers(harness.engine)).toBe(0);
+    harness.clock.advance(1000);
+    expect(await fireDateTriggers(harness.engine)).toBe(1);
+    expect(await fireDateTriggers(harness.engine)).toBe(0);
+    await harness.drain();
+
+    const runs = await database.db.query.workflowRuns.findMany({ where: (run, { eq }) => eq(run.workflowId, 'day-before') });
+    expect(runs.map((run) => run.contactId)).toEqual([contactId]);
+    expect(runs[0]!.triggerKey).toBe(`date:${contactId}:${appointment}`);
+    expect(await harness.emails(runs[0]!.id)).toHaveLength(1);
+    expect(runs.some((run) => run.contactId === pastId)).toBe(false);
   });
 });
