@@ -13,9 +13,9 @@ export const DATE_TRIGGER_LOOKBACK_MS = 86_400_000;
 /**
  * Fires date triggers that fell due in the last DATE_TRIGGER_LOOKBACK_MS:
  * `offsetDays` from the contact's date attribute, at the local time `at` in
- * the contact's time zone. The trigger key holds the contact and the date,
- * so each date fires once, and a changed date fires again (subject to the
- * re-entry rules). Returns the number of runs started.
+ * the contact's time zone. The trigger key contains the contact and the
+ * date, so each date fires once. A changed date fires again, subject to the
+ * re-entry rules. Returns the number of runs started.
  */
 export async function fireDateTriggers(engine: WorkflowEngine): Promise<number> {
   const now = engine.clock.now();
@@ -42,7 +42,7 @@ export async function fireDateTriggers(engine: WorkflowEngine): Promise<number> 
   return started;
 }
 
-/** The instant a date trigger fires for one attribute value, or undefined when the value is not a real YYYY-MM-DD date. */
+/** Computes when a date trigger fires for one attribute value; undefined when the value is not a real YYYY-MM-DD date. */
 export function dueAt(value: string, trigger: Extract<WorkflowTrigger, { type: 'date' }>, timeZone: string): Date | undefined {
   const match = DATE.exec(value);
   if (!match) return undefined;

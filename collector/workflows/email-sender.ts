@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from './transaction';
 
-/** One email a send_email step asks for. Variables come from the definition and are PHI-free. */
+/** One email that a send_email step requests. Variables come from the definition and are PHI-free. */
 export interface EmailRequest {
   workflowId: string;
   version: number;

@@ -10,7 +10,7 @@ import type { Transaction } from './transaction';
 import type { WorkflowStep } from './workflow-definition';
 import type { WorkflowEngine } from './workflow-engine';
 
-/** What entering a step led to: a branch to follow now, or a later job that carries the run on. */
+/** Result of entering a step: a branch to follow now, or a later job that carries the run on. */
 export type StepResult = { kind: 'done'; outcome: string; next: string | null | undefined } | { kind: 'later' };
 
 /**

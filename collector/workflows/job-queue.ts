@@ -6,7 +6,7 @@ import type { WorkflowEngine } from './workflow-engine';
 /** A claimed row of workflow_jobs. */
 export type Job = typeof workflowJobs.$inferSelect;
 
-/** What a job does: run a step, end a wait, time out a wait for an event, or try a webhook delivery. */
+/** Job kinds: enter a step, end a wait, time out a wait for an event, or attempt a webhook delivery. */
 export type JobKind = 'enter' | 'resume' | 'timeout' | 'deliver';
 
 /** Adds a job unless the same (run, step, kind) is already queued. */
@@ -16,8 +16,8 @@ export async function scheduleJob(tx: Transaction, job: { runId: string; stepId:
 
 /**
  * Leases up to `limit` due jobs to this worker. SKIP LOCKED lets workers
- * claim side by side without waiting on each other's rows; a job whose lease
- * expired belongs to a worker that died or stalled and is claimed again.
+ * claim side by side without waiting on each other's rows. A job whose lease
+ * expired belongs to a worker that died or stalled, so it is claimed again.
  */
 export async function claimJobs(engine: WorkflowEngine, limit: number): Promise<Job[]> {
   const now = engine.clock.now();

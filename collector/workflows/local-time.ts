@@ -1,6 +1,6 @@
 const LOCAL_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
-/** Tells whether a string is an IANA time zone name that this Node.js knows. */
+/** Tells whether a string is an IANA time zone name that this Node.js supports. */
 export function isTimeZone(name: unknown): name is string {
   if (typeof name !== 'string' || name === '') return false;
   try {

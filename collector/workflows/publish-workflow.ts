@@ -9,7 +9,7 @@ import { endRun } from './run-state';
 import { checkWebhookUrl, type Resolver } from './webhooks/url-guard';
 import type { WorkflowDefinition } from './workflow-definition';
 
-/** What publishing did. `endedRuns` counts runs stopped because the step they waited at was removed. */
+/** Outcome of a publication. `endedRuns` counts runs stopped because the step they waited at was removed. */
 export interface PublishWorkflowResult {
   workflowId: string;
   version: number;
@@ -19,9 +19,9 @@ export interface PublishWorkflowResult {
 
 /**
  * Validates and publishes a workflow version, with its audit entry in the
- * same transaction. Runs keep the version they started on; a run waiting at
- * a step that the new version no longer has is ended without sending
- * anything, because the author removed what it was waiting for.
+ * same transaction. Runs keep the version they started on. A run waiting at
+ * a step that the new version no longer has ends without sending anything,
+ * because the author removed what it was waiting for.
  */
 export async function publishWorkflow(db: Database, input: unknown, options: { actor: string; resolve: Resolver; now?: Date }): Promise<PublishWorkflowResult> {
   const parsed = parseWorkflowDefinition(input);

@@ -4,7 +4,7 @@ import { resumeWaits } from './resume-waits';
 import { startRun, workflowsTriggeredBy, type StartOutcome } from './start-run';
 import type { WorkflowEngine } from './workflow-engine';
 
-/** What an incoming event did: runs started per workflow and waits it ended. */
+/** Effect of an incoming event: runs started per workflow and waits it ended. */
 export interface EventOutcome {
   ignored?: 'machine';
   started: Record<string, StartOutcome>;
@@ -12,7 +12,7 @@ export interface EventOutcome {
 }
 
 /**
- * An API event: resumes this contact's waits for the event name, then fires
+ * Handles an API event: resumes this contact's waits for the event name, then fires
  * api_event triggers. `eventId` is the idempotency key: the same id again
  * starts no second run. A `machine` event (from a scanner or a proxy) does
  * nothing.
@@ -26,7 +26,7 @@ export async function receiveApiEvent(engine: WorkflowEngine, event: { name: str
 }
 
 /**
- * An open or click of an email a send step queued. Machine opens (privacy
+ * Records an open or a click of an email that a send step queued. Machine opens (privacy
  * proxies) and machine clicks (link scanners) are ignored: they never
  * advance a run or start one.
  */

@@ -7,7 +7,7 @@ import { workflowReport } from './workflow-report';
 
 /** `GET /v1/reports/workflows/:id?tz=Europe/Berlin`: per step and per local day. */
 export function workflowReportRoutes(db: Database) {
-  // TODO: require the analyst role once console sessions exist; an API key stands in for it.
+  // TODO: require the analyst role once console sessions exist; until then an API key is required.
   return new Hono<ApiKeyEnv>().use(requireApiKey(db)).get('/:id', async (c) => {
     const timeZone = c.req.query('tz') ?? 'UTC';
     if (!isTimeZone(timeZone)) throw new HttpError(400, 'invalid_time_zone', `tz ${JSON.stringify(timeZone)} is not an IANA time zone; send one such as Europe/Berlin, or leave it out for UTC.`);

@@ -5,9 +5,9 @@ import type { WorkflowEngine } from './workflow-engine';
 
 /**
  * Ends a contact's waits for one event (`kind:key`) and moves each run on
- * to its onEvent branch. The time-out job stays queued and finds the step
- * no longer waiting; deleting it here would lock jobs before runs, the
- * reverse of the workers' order.
+ * to its onEvent branch. The time-out job stays queued and later finds the
+ * step no longer waiting. Deleting it here would lock a job before its run,
+ * the reverse of the workers' order.
  */
 export async function resumeWaits(engine: WorkflowEngine, contactId: string, awaiting: string): Promise<number> {
   const waiting = await engine.db

@@ -13,7 +13,7 @@ import type { WorkflowEngine } from './workflow-engine';
  * audit log is the key's id.
  */
 export function workflowRoutes(db: Database, engine: WorkflowEngine) {
-  // TODO: require the staff admin role once console sessions exist; an API key stands in for it.
+  // TODO: require the staff admin role once console sessions exist; until then an API key is required.
   return new Hono<ApiKeyEnv>()
     .use(requireApiKey(db))
     .get('/', async (c) => c.json({ workflows: await listWorkflows(db) }))

@@ -25,7 +25,7 @@ export async function runJob(engine: WorkflowEngine, job: Job): Promise<void> {
 }
 
 async function runJobInTransaction(engine: WorkflowEngine, tx: Transaction, job: Job): Promise<void> {
-  // Every writer locks the run before its jobs, so two transactions never wait on each other in a cycle.
+  // Transactions that lock both a run and its jobs lock the run first, so they cannot deadlock on each other.
   const loaded = await loadRun(tx, job.runId);
   if (!(await completeJob(tx, engine, job))) return;
   if (!loaded || loaded.run.status !== 'active') return;
@@ -42,8 +42,9 @@ async function runJobInTransaction(engine: WorkflowEngine, tx: Transaction, job:
       .where(and(eq(workflowStepRuns.runId, run.id), eq(workflowStepRuns.stepId, step.id), eq(workflowStepRuns.status, 'waiting')))
       .returning({ stepId: workflowStepRuns.stepId });
     if (ended.length === 0) return;
-    const next = step.type === 'wait_for_event' ? step.onTimeout : step.type === 'wait' ? step.next : null;
-    return advanceRun(tx, run, next, now);
+    if (step.type === 'wait_for_event') return advanceRun(tx, run, step.onTimeout, now);
+    if (step.type === 'wait') return advanceRun(tx, run, step.next, now);
+    return endRun(tx, run.id, 'failed', 'not_a_wait_step', now, 'failed');
   }
 
   const entered = await tx

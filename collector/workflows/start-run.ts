@@ -6,7 +6,7 @@ import { scheduleJob } from './job-queue';
 import type { WorkflowDefinition, WorkflowTrigger } from './workflow-definition';
 import type { WorkflowEngine } from './workflow-engine';
 
-/** Why a trigger did or did not start a run. */
+/** Result of a trigger: the run started, or the reason none was. */
 export type StartOutcome =
   | { status: 'started'; runId: string; entryNumber: number }
   | { status: 'duplicate'; runId: string }
@@ -21,9 +21,9 @@ export interface TriggerInput {
 
 /**
  * Starts a run of the workflow's current version for a contact, unless the
- * same trigger key started one already or the re-entry rules forbid it: by
- * default a contact enters once, and with re-entry on only after the
- * previous run ended and the minimum interval passed.
+ * same trigger key started one already or the re-entry rules forbid it. By
+ * default a contact enters once. With re-entry on, a contact enters again
+ * only after the previous run ended and the minimum interval passed.
  */
 export async function startRun(engine: WorkflowEngine, input: TriggerInput): Promise<StartOutcome> {
   const now = engine.clock.now();

@@ -9,7 +9,7 @@ import { createTestDatabase, drivers, type TestDatabase } from '../support/test-
 
 const demo = JSON.parse(readFileSync(fileURLToPath(new URL('../../demo/workflows/intake-follow-up.json', import.meta.url)), 'utf8'));
 
-/** A two-step workflow started by an API event: email, then a wait for another event. */
+/** Builds a workflow started by an API event: an email, a wait for a reply event, and a thank-you email. */
 function eventWorkflow(id: string, extra: Record<string, unknown> = {}) {
   return {
     id,

@@ -65,7 +65,7 @@ async function buildPayload(engine: WorkflowEngine, job: Job) {
   if (!version || step?.type !== 'webhook') return undefined;
 
   const body: Record<string, unknown> = { deliveryId: `${run.id}.${step.id}`, workflowId: run.workflowId, version: run.version, stepId: step.id, runId: run.id, contactId: run.contactId, entryNumber: run.entryNumber };
-  // PHI leaves only when the workflow says so: by default a receiver gets ids and looks the contact up itself.
+  // PHI leaves only when the workflow sets includePhiInWebhooks. By default a receiver gets ids and looks the contact up itself.
   if (version.definition.includePhiInWebhooks) {
     const [contact] = await engine.db.select().from(contacts).where(eq(contacts.id, run.contactId));
     if (contact) body.contact = { email: decryptEmail(engine.contactKeys, contact.id, contact.emailCiphertext), attributes: contact.attributes, segments: contact.segments };

@@ -16,9 +16,9 @@ const BLOCKED = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8], // "this network"
   ['10.0.0.0', 8], // private
-  ['100.64.0.0', 10], // carrier-grade NAT; holds 100.100.100.200, Alibaba Cloud's metadata service
+  ['100.64.0.0', 10], // carrier-grade NAT; contains 100.100.100.200, Alibaba Cloud's metadata service
   ['127.0.0.0', 8], // loopback
-  ['169.254.0.0', 16], // link-local; holds 169.254.169.254, the AWS, GCP and Azure metadata service
+  ['169.254.0.0', 16], // link-local; contains 169.254.169.254, the AWS, GCP and Azure metadata service
   ['172.16.0.0', 12], // private
   ['192.0.0.0', 24], // IETF protocol assignments
   ['192.168.0.0', 16], // private
@@ -32,7 +32,7 @@ for (const [network, prefix] of [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
   ['64:ff9b::', 96], // NAT64, the same
-  ['fc00::', 7], // unique local; holds fd00:ec2::254, the AWS metadata service over IPv6
+  ['fc00::', 7], // unique local; contains fd00:ec2::254, the AWS metadata service over IPv6
   ['fe80::', 10], // link-local
   ['ff00::', 8], // multicast
 ] as const) {
