@@ -60,7 +60,7 @@ export async function receiveFormSubmission(engine: WorkflowEngine, event: { for
 /** Fires contact_updated triggers; `changeId` identifies the update, so a retried request starts nothing new. */
 export async function receiveContactUpdate(engine: WorkflowEngine, event: { contactId: string; changeId: string; attributes: string[] }): Promise<EventOutcome> {
   const ids = await workflowsTriggeredBy(engine, (trigger) => trigger.type === 'contact_updated' && (!trigger.attribute || event.attributes.includes(trigger.attribute)));
-  return { started: await startEach(engine, ids, event.contactId, `contact:${event.changeId}`), resumedWaits: 0 };
+  return { started: await startEach(engine, ids, event.contactId, `contact:${event.contactId}:${event.changeId}`), resumedWaits: 0 };
 }
 
 async function startEach(engine: WorkflowEngine, workflowIds: string[], contactId: string, triggerKey: string): Promise<Record<string, StartOutcome>> {

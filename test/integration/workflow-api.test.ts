@@ -163,6 +163,20 @@ describe.each(drivers)('workflow API on %s', (driver) => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_time_zone');
   });
 
+  it('contact update fires its trigger once', async () => {
+    await call('POST', '/v1/workflows', { id: 'plan-changed', version: 1, trigger: { type: 'contact_updated', attribute: 'plan' }, steps: [{ id: 'notice', type: 'send_email', template: 'plan-changed', next: null }] });
+    const { id } = (await (await call('POST', '/v1/contacts', { email: 'plan@example.org' })).json()) as { id: string };
+
+    await call('PATCH', `/v1/contacts/${id}`, { attributes: { visits: 1 } }, { 'idempotency-key': 'change-0001' });
+    await call('PATCH', `/v1/contacts/${id}`, { attributes: { plan: 'gold' } }, { 'idempotency-key': 'change-0002' });
+    await call('PATCH', `/v1/contacts/${id}`, { attributes: { plan: 'gold' } }, { 'idempotency-key': 'change-0002' });
+    await harness.drain();
+
+    const runs = await database.db.query.workflowRuns.findMany({ where: (run, { eq }) => eq(run.workflowId, 'plan-changed') });
+    expect(runs.map((run) => run.triggerKey)).toEqual([`contact:${id}:change-0002`]);
+    expect(await harness.emails(runs[0]!.id)).toHaveLength(1);
+  });
+
   it('deletes a workflow over the API', async () => {
     const response = await call('DELETE', '/v1/workflows/api-flow');
     expect(response.status).toBe(200);

@@ -300,4 +300,28 @@ describe.each(drivers)('workflow runs on %s', (driver) => {
     expect(await harness.emails(runs[0]!.id)).toHaveLength(1);
     expect(runs.some((run) => run.contactId === pastId)).toBe(false);
   });
+
+  it('email click triggers another workflow', async () => {
+    await harness.publish({
+      id: 'after-click',
+      version: 1,
+      trigger: { type: 'email_clicked', workflowId: 'intake-follow-up', stepId: 'reminder' },
+      steps: [{ id: 'note', type: 'update_contact', set: { clickedReminder: true }, next: null }],
+    });
+    const contactId = await harness.contact();
+    const runId = ((await submitIntake(contactId, 'SUB-TRIGGER-0001')) as { runId: string }).runId;
+    await harness.drain();
+    await harness.advance(3 * DAY + 1000);
+    const [welcome, reminder] = (await harness.emails(runId)).sort((a, b) => a.queuedAt.getTime() - b.queuedAt.getTime());
+
+    const onWelcome = await receiveEmailEngagement(harness.engine, { messageId: welcome!.messageId, kind: 'clicked' });
+    const scanner = await receiveEmailEngagement(harness.engine, { messageId: reminder!.messageId, kind: 'clicked', machine: true });
+    const human = await receiveEmailEngagement(harness.engine, { messageId: reminder!.messageId, kind: 'clicked' });
+    const again = await receiveEmailEngagement(harness.engine, { messageId: reminder!.messageId, kind: 'clicked' });
+
+    expect(onWelcome.started['after-click']).toBeUndefined();
+    expect(scanner.started['after-click']).toBeUndefined();
+    expect(human.started['after-click']?.status).toBe('started');
+    expect(again.started['after-click']).toBeUndefined();
+  });
 });
