@@ -9,6 +9,7 @@ export type CommandRequest =
   | { name: 'keys.generate-master' }
   | { name: 'workflows.publish'; file: string; definition?: unknown }
   | { name: 'workflows.list' }
+  | { name: 'workflows.webhook-secret'; workflowId: string }
   | { name: 'api-keys.create'; keyName: string };
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'command'; request: CommandRequest } | { kind: 'usage_error'; message: string };
@@ -36,6 +37,10 @@ Commands:
                            edit must raise "version"; running contacts finish
                            on the version they started on.
   workflows list           List live workflows with their current versions.
+  workflows webhook-secret ID
+                           Print the hex key of the workflow's webhook
+                           signatures (HMAC-SHA256 over "timestamp.body").
+                           Writes an audit entry.
   api-keys create NAME     Create a server API key and print it once. Send it as
                            \`Authorization: Bearer <key>\` to /v1/workflows,
                            /v1/events, /v1/contacts and /v1/reports.
@@ -87,6 +92,8 @@ export function parseCommand(argv: string[]): ParsedArgs {
       return target ? { kind: 'command', request: { name: 'workflows.publish', file: target } } : missing('workflows publish FILE', 'the path of a workflow definition JSON file');
     case 'workflows list':
       return { kind: 'command', request: { name: 'workflows.list' } };
+    case 'workflows webhook-secret':
+      return target ? { kind: 'command', request: { name: 'workflows.webhook-secret', workflowId: target } } : missing('workflows webhook-secret ID', 'a workflow id from `workflows list`');
     case 'api-keys create':
       return target ? { kind: 'command', request: { name: 'api-keys.create', keyName: target } } : missing('api-keys create NAME', 'a name saying who uses the key, such as clinic-crm');
     default:

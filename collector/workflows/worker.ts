@@ -40,9 +40,18 @@ export function startWorkflowWorker(engine: WorkflowEngine, options: { pollMs?: 
     await runDueJobs(engine, options.batchSize);
   };
 
+  // A database outage fails every pass, so only the first failure and every 60th after it are logged.
+  let failures = 0;
   const tick = () => {
     current = pass()
-      .catch((error: unknown) => engine.logger.error({ workerId: engine.workerId, err: error }, 'workflow worker pass failed'))
+      .then(() => {
+        if (failures > 0) engine.logger.info({ workerId: engine.workerId, failedPasses: failures }, 'workflow worker recovered');
+        failures = 0;
+      })
+      .catch((error: unknown) => {
+        if (failures % 60 === 0) engine.logger.error({ workerId: engine.workerId, failedPasses: failures + 1, err: error }, 'workflow worker pass failed');
+        failures++;
+      })
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, pollMs);
       });

@@ -55,4 +55,14 @@ describe('workflow CLI commands', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Created API key [0-9a-f-]{36} \(clinic-crm\)\. It is shown only now:\nsp_live_[A-Za-z0-9_-]{43}\n$/);
   });
+
+  it('prints the webhook secret with an audit entry', async () => {
+    const { webhookSecret } = await import('../../collector/workflows/webhooks/webhook-signature');
+    const result = await runCli(['workflows', 'webhook-secret', 'cli-flow'], env);
+    const audit = await runCli(['audit', 'list', '--limit', '1'], env);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${webhookSecret(Buffer.from(MASTER_KEY, 'base64url'), 'cli-flow').toString('hex')}\n`);
+    expect(audit.stdout).toContain('workflow.webhook_secret.read');
+  });
 });
