@@ -76,6 +76,7 @@ export async function executeStep(engine: WorkflowEngine, tx: Transaction, run: 
 
 async function waitForEvent(tx: Transaction, run: Run, step: Extract<WorkflowStep, { type: 'wait_for_event' }>, now: Date): Promise<StepResult> {
   if (step.event.type === 'api_event') {
+    // Only events that arrive after this step is entered count, because API events are not stored.
     await markWaiting(tx, run.id, step.id, `api_event:${step.event.name}`);
   } else {
     const [email] = await tx.select().from(workflowEmails).where(and(eq(workflowEmails.runId, run.id), eq(workflowEmails.stepId, step.event.stepId)));
