@@ -6,10 +6,18 @@ export interface ContactKeys {
   blindIndex: Buffer;
 }
 
+// A fixed salt is allowed by RFC 5869 when the input key is already uniformly random, as the master key is.
+// Salt and info follow the staff keys' convention (`sealpost:<purpose>`), so both can share one helper.
+const SALT = Buffer.from('sealpost hkdf salt v1', 'utf8');
+
+/** Derives 32 bytes for one purpose from the master key with HKDF-SHA256. */
+export function deriveKey(masterKey: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, SALT, `sealpost:${purpose}`, 32));
+}
+
 /** Derives the contact encryption key and the blind-index key from the master key. */
 export function deriveContactKeys(masterKey: Buffer): ContactKeys {
-  const derive = (info: string) => Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), info, 32));
-  return { encryption: derive('sealpost contact email encryption v1'), blindIndex: derive('sealpost contact email blind index v1') };
+  return { encryption: deriveKey(masterKey, 'contact-email-encryption:v1'), blindIndex: deriveKey(masterKey, 'contact-email-index:v1') };
 }
 
 /** Normalises an email for lookup: trimmed and lower-cased, so the index matches however it was typed. */

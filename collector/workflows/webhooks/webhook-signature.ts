@@ -1,11 +1,12 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { deriveKey } from '../../contacts/contact-crypto';
 
 /** The header that carries the signature: `t=<unix seconds>,v1=<hex HMAC-SHA256>`. */
 export const SIGNATURE_HEADER = 'sealpost-signature';
 
 /** Derives a workflow's webhook signing secret from the master key with HKDF-SHA256. */
 export function webhookSecret(masterKey: Buffer, workflowId: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), `sealpost webhook signing v1:${workflowId}`, 32));
+  return deriveKey(masterKey, `workflow-webhook-signing:v1:${workflowId}`);
 }
 
 /** Signs `<timestamp>.<body>`, so a receiver can reject a replayed body with an old timestamp. */
