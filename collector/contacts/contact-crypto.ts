@@ -7,7 +7,7 @@ export interface ContactKeys {
 }
 
 // A fixed salt is allowed by RFC 5869 when the input key is already uniformly random, as the master key is.
-// Salt and info follow the staff keys' convention (`sealpost:<purpose>`), so both can share one helper.
+// The info label is `sealpost:<purpose>`, so each purpose gets its own key.
 const SALT = Buffer.from('sealpost hkdf salt v1', 'utf8');
 
 /** Derives 32 bytes for one purpose from the master key with HKDF-SHA256. */
