@@ -124,6 +124,15 @@ describe.each(drivers)('workflow runs on %s', (driver) => {
     expect(again.started['api-idempotent']?.status).toBe('duplicate');
   });
 
+  it('concurrent duplicate triggers start one run', async () => {
+    await harness.publish(eventWorkflow('concurrent', { reentry: { allowed: true } }));
+    const contactId = await harness.contact();
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => startRun(harness.engine, { workflowId: 'concurrent', contactId, triggerKey: 'same-event' })));
+
+    expect(outcomes.filter((outcome) => outcome.status === 'started')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome.status === 'duplicate')).toHaveLength(9);
+  });
+
   it('refuses re-entry by default', async () => {
     const contactId = await harness.contact();
     const first = await submitIntake(contactId, 'SUB-REENTRY-0001');
