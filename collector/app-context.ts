@@ -3,6 +3,7 @@ import type { Database } from './db/open-database';
 import type { KeyCustody } from './keys/key-custody';
 import type { Logger } from './log';
 import type { StaffOptions } from './staff/staff-options';
+import type { WorkflowEngine } from './workflows/workflow-engine';
 
 /** What every route needs, passed in so tests can build an app on any database. */
 export interface AppContext {
@@ -14,6 +15,8 @@ export interface AppContext {
   staff: StaffOptions;
   /** Folder with the built browser bundles (sdk/sealpost.js, embed/form-app.js). */
   assetsDir: string;
+  /** The workflow engine; without it the workflow, event, contact and report routes are not mounted. */
+  workflowEngine?: WorkflowEngine;
 }
 
 /** Hono variables set by the shared middleware. */

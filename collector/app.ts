@@ -1,12 +1,16 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { AppContext, AppEnv } from './app-context';
+import { contactRoutes } from './contacts/routes';
 import { embedRoutes } from './embed/routes';
 import { formRoutes } from './forms/routes';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestLog } from './http/request-log';
 import { staffApp } from './staff/staff-app';
 import { submissionRoutes } from './submissions/routes';
+import { eventRoutes } from './workflows/event-routes';
+import { workflowReportRoutes } from './workflows/report-routes';
+import { workflowRoutes } from './workflows/routes';
 
 /** Builds the collector's HTTP app on the given database and keys. */
 export function createApp(ctx: AppContext) {
@@ -22,6 +26,12 @@ export function createApp(ctx: AppContext) {
   app.route('/v1/forms', submissionRoutes(ctx));
   app.route('/', staffApp(ctx));
   app.route('/', embedRoutes(ctx));
+  if (ctx.workflowEngine) {
+    app.route('/v1/workflows', workflowRoutes(ctx.db, ctx.workflowEngine));
+    app.route('/v1/events', eventRoutes(ctx.db, ctx.workflowEngine));
+    app.route('/v1/contacts', contactRoutes(ctx.db, ctx.workflowEngine));
+    app.route('/v1/reports/workflows', workflowReportRoutes(ctx.db));
+  }
 
   return app;
 }

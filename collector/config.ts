@@ -20,6 +20,12 @@ export interface CollectorConfig {
   /** A console session ends this many hours after sign-in. */
   staffSessionHours: number;
   logLevel: string;
+  /** Whether this process runs the workflow worker loop. */
+  workflowWorker: boolean;
+  /** Milliseconds between polls of the workflow jobs table. */
+  workflowPollMs: number;
+  /** Milliseconds a claimed workflow job stays leased before another process may take it. */
+  workflowLeaseMs: number;
 }
 
 /**
@@ -42,6 +48,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
     staffIdleMinutes: readInteger(env, 'SEALPOST_STAFF_IDLE_MINUTES', 15, 1, 24 * 60),
     staffSessionHours: readInteger(env, 'SEALPOST_STAFF_SESSION_HOURS', 12, 1, 7 * 24),
     logLevel: env.LOG_LEVEL ?? 'info',
+    workflowWorker: readSwitch(env, 'SEALPOST_WORKFLOW_WORKER', true),
+    workflowPollMs: readInteger(env, 'SEALPOST_WORKFLOW_POLL_MS', 1000, 10, 600_000),
+    workflowLeaseMs: readInteger(env, 'SEALPOST_WORKFLOW_LEASE_MS', 60_000, 1000, 3_600_000),
   };
 }
 
@@ -54,6 +63,13 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min
     throw new Error(`${name}=${JSON.stringify(text)} is invalid; set a whole number from ${min} to ${max}, or unset it for ${fallback}.`);
   }
   return value;
+}
+
+function readSwitch(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  if (text === 'on' || text === 'off') return text === 'on';
+  throw new Error(`${name}=${JSON.stringify(text)} is invalid; set on or off, or unset it for ${fallback ? 'on' : 'off'}.`);
 }
 
 function readOrigin(text: string): string {

@@ -14,6 +14,8 @@ export interface Runtime {
   custody: KeyCustody;
   /** Keys for staff accounts and console sessions, derived from the master key. */
   staffKeys: StaffKeys;
+  /** The master key, from which the contact and webhook keys are derived. */
+  masterKey: Buffer;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function openRuntime(config: Pick<CollectorConfig, 'dataDir' | 'dat
       driver,
       custody: new KeyCustody(db, master.key),
       staffKeys: deriveStaffKeys(master.key),
+      masterKey: master.key,
       close: async () => {
         await close();
         await lock?.release();

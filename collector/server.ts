@@ -7,6 +7,9 @@ import { startControlSocket } from './control/control-socket';
 import type { Logger } from './log';
 import { openRuntime, type Runtime } from './runtime';
 import { staffOptions } from './staff/staff-options';
+import { deriveContactKeys } from './contacts/contact-crypto';
+import { createWorkflowEngine, type WorkflowEngineOptions } from './workflows/workflow-engine';
+import { startWorkflowWorker, type WorkflowWorker } from './workflows/worker';
 
 /** A running collector: its runtime, its URL, and a way to stop it cleanly. */
 export interface RunningCollector {
@@ -15,27 +18,41 @@ export interface RunningCollector {
   close(): Promise<void>;
 }
 
+/** Options of startCollector that tests set. */
+export interface StartOptions {
+  assetsDir?: string;
+  beforeListen?: (runtime: Runtime) => Promise<void>;
+  /** Runs the workflow worker loop; defaults to SEALPOST_WORKFLOW_WORKER (on). */
+  workflowWorker?: boolean;
+  /** Replaces parts of the workflow engine, such as its clock or email sender. */
+  workflowEngine?: Partial<Omit<WorkflowEngineOptions, 'db'>>;
+}
+
 const DEFAULT_ASSETS = fileURLToPath(new URL('../dist', import.meta.url));
 
 /**
  * Opens the database, then serves HTTP and, in embedded mode, the control
  * socket through which CLI commands reach the same database.
  */
-export async function startCollector(config: CollectorConfig, logger: Logger, options: { assetsDir?: string; beforeListen?: (runtime: Runtime) => Promise<void> } = {}): Promise<RunningCollector> {
+export async function startCollector(config: CollectorConfig, logger: Logger, options: StartOptions = {}): Promise<RunningCollector> {
   // Checked before the slow database start, so a busy port fails at once.
   await assertPortFree(config.port, config.host, 'PORT');
   const runtime = await openRuntime(config, logger);
   let server: ServerType | undefined;
   let control: { close(): Promise<void> } | undefined;
+  let worker: WorkflowWorker | undefined;
 
   try {
     await options.beforeListen?.(runtime);
     if (!config.databaseUrl) control = await startControlSocket(config.dataDir, runtime, logger);
 
     const staff = staffOptions(runtime.staffKeys, { idleTimeoutMs: config.staffIdleMinutes * 60_000, absoluteTimeoutMs: config.staffSessionHours * 3_600_000 });
-    const app = createApp({ db: runtime.db, custody: runtime.custody, config, logger, staff, assetsDir: options.assetsDir ?? DEFAULT_ASSETS });
+    const workflowEngine = createWorkflowEngine({ db: runtime.db, masterKey: runtime.masterKey, contactKeys: deriveContactKeys(runtime.masterKey), logger, leaseMs: config.workflowLeaseMs, ...options.workflowEngine });
+    const app = createApp({ db: runtime.db, custody: runtime.custody, config, logger, staff, assetsDir: options.assetsDir ?? DEFAULT_ASSETS, workflowEngine });
     server = await listen(app.fetch, config.port, config.host);
+    if (options.workflowWorker ?? config.workflowWorker) worker = startWorkflowWorker(workflowEngine, { pollMs: config.workflowPollMs });
   } catch (error) {
+    await worker?.stop();
     await control?.close();
     await runtime.close();
     throw error;
@@ -49,6 +66,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger, op
     url,
     close: async () => {
       await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await worker?.stop();
       await control?.close();
       await runtime.close();
       logger.info('collector stopped');

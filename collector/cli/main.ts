@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
 async function completeRequest(request: CommandRequest): Promise<CommandRequest> {
   // Read here, because a running collector does not see this shell's environment.
   if (request.name === 'users.add' && process.env.SEALPOST_INITIAL_PASSWORD) return { ...request, password: process.env.SEALPOST_INITIAL_PASSWORD };
-  if (request.name !== 'forms.publish') return request;
+  if (request.name !== 'forms.publish' && request.name !== 'workflows.publish') return request;
 
   const file = path.resolve(request.file);
   let text: string;

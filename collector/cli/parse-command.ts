@@ -8,7 +8,11 @@ export type CommandRequest =
   | { name: 'audit.list'; limit: number }
   | { name: 'users.add'; email: string; role: string; password?: string }
   | { name: 'users.list' }
-  | { name: 'keys.generate-master' };
+  | { name: 'keys.generate-master' }
+  | { name: 'workflows.publish'; file: string; definition?: unknown }
+  | { name: 'workflows.list' }
+  | { name: 'workflows.webhook-secret'; workflowId: string }
+  | { name: 'api-keys.create'; keyName: string };
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'command'; request: CommandRequest } | { kind: 'usage_error'; message: string };
 
@@ -38,6 +42,17 @@ Commands:
                            submissions) or analyst (statistics only, no PHI).
   users list               List staff accounts with role and TOTP status.
   keys generate-master     Print a new random master key for SEALPOST_MASTER_KEY.
+  workflows publish FILE   Publish a workflow definition from a JSON file. An
+                           edit must raise "version"; running contacts finish
+                           on the version they started on.
+  workflows list           List live workflows with their current versions.
+  workflows webhook-secret ID
+                           Print the hex key of the workflow's webhook
+                           signatures (HMAC-SHA256 over "timestamp.body").
+                           Writes an audit entry.
+  api-keys create NAME     Create a server API key and print it once. Send it as
+                           \`Authorization: Bearer <key>\` to /v1/workflows,
+                           /v1/events, /v1/contacts and /v1/reports.
 
 Environment:
   DATABASE_URL             PostgreSQL URL. Unset: the embedded database in
@@ -95,6 +110,14 @@ export function parseCommand(argv: string[]): ParsedArgs {
       return { kind: 'command', request: { name: 'users.list' } };
     case 'keys generate-master':
       return { kind: 'command', request: { name: 'keys.generate-master' } };
+    case 'workflows publish':
+      return target ? { kind: 'command', request: { name: 'workflows.publish', file: target } } : missing('workflows publish FILE', 'the path of a workflow definition JSON file');
+    case 'workflows list':
+      return { kind: 'command', request: { name: 'workflows.list' } };
+    case 'workflows webhook-secret':
+      return target ? { kind: 'command', request: { name: 'workflows.webhook-secret', workflowId: target } } : missing('workflows webhook-secret ID', 'a workflow id from `workflows list`');
+    case 'api-keys create':
+      return target ? { kind: 'command', request: { name: 'api-keys.create', keyName: target } } : missing('api-keys create NAME', 'a name saying who uses the key, such as clinic-crm');
     default:
       return { kind: 'usage_error', message: `Unknown command ${JSON.stringify(command)}; run \`npm run sealpost -- --help\` for the list of commands.` };
   }

@@ -2,7 +2,7 @@ import type { AnswerValue, FormDefinition, SubmissionPayload } from '../../sdk/f
 import { isAnswerField } from '../../sdk/form-definition';
 import { formatReceipt } from '../../sdk/ids';
 import { localize } from '../../sdk/localize';
-import { listAudit, verifyAuditLog } from '../audit/audit-log';
+import { listAudit, recordAudit, verifyAuditLog } from '../audit/audit-log';
 import { listForms } from '../forms/form-store';
 import { publishForm } from '../forms/publish-form';
 import { HttpError } from '../http/http-error';
@@ -11,6 +11,10 @@ import type { Runtime } from '../runtime';
 import { generateInitialPassword } from '../staff/password-hash';
 import { createStaffUser, listStaffUsers, parseRole } from '../staff/staff-users';
 import { listSubmissions, readSubmission } from '../submissions/read-submissions';
+import { createApiKey } from '../api-keys/api-key-store';
+import { listWorkflows, publishWorkflow } from '../workflows/publish-workflow';
+import { systemResolver } from '../workflows/webhooks/url-guard';
+import { webhookSecret } from '../workflows/webhooks/webhook-signature';
 import type { CommandRequest } from './parse-command';
 
 /** Output and exit status of a command, the same whether it ran here or in the collector. */
@@ -21,7 +25,7 @@ export interface CommandResult {
 }
 
 /** Runs one command against an open runtime on behalf of `actor`. */
-export async function runCommand(runtime: Pick<Runtime, 'db' | 'custody' | 'staffKeys'>, request: CommandRequest, actor: string): Promise<CommandResult> {
+export async function runCommand(runtime: Pick<Runtime, 'db' | 'custody' | 'staffKeys' | 'masterKey'>, request: CommandRequest, actor: string): Promise<CommandResult> {
   try {
     return ok(await execute(runtime, request, actor));
   } catch (error) {
@@ -30,7 +34,7 @@ export async function runCommand(runtime: Pick<Runtime, 'db' | 'custody' | 'staf
   }
 }
 
-async function execute({ db, custody, staffKeys }: Pick<Runtime, 'db' | 'custody' | 'staffKeys'>, request: CommandRequest, actor: string): Promise<string> {
+async function execute({ db, custody, staffKeys, masterKey }: Pick<Runtime, 'db' | 'custody' | 'staffKeys' | 'masterKey'>, request: CommandRequest, actor: string): Promise<string> {
   switch (request.name) {
     case 'forms.publish': {
       const result = await publishForm(db, custody, request.definition, actor);
@@ -87,6 +91,26 @@ async function execute({ db, custody, staffKeys }: Pick<Runtime, 'db' | 'custody
     }
     case 'keys.generate-master':
       return generateMasterKey();
+    case 'workflows.publish': {
+      const result = await publishWorkflow(db, request.definition, { actor, resolve: systemResolver });
+      const verb = { created: 'Published new workflow', new_version: 'Published', unchanged: 'Already published, unchanged:' }[result.status];
+      const ended = result.endedRuns > 0 ? ` Ended ${plural(result.endedRuns, 'run', 'runs')} waiting at removed steps.` : '';
+      return `${verb} ${result.workflowId} version ${result.version}.${ended}`;
+    }
+    case 'workflows.list': {
+      const rows = await listWorkflows(db);
+      if (rows.length === 0) return 'No workflows are published yet; publish one with `npm run sealpost -- workflows publish FILE`.';
+      return table(['WORKFLOW', 'VERSION', 'UPDATED'], rows.map((row) => [row.id, String(row.currentVersion), row.updatedAt.toISOString()]));
+    }
+    case 'workflows.webhook-secret': {
+      // Reading the secret is audited, because whoever has it can forge this workflow's webhooks.
+      await recordAudit(db, { actor, action: 'workflow.webhook_secret.read', subjectType: 'workflow', subjectId: request.workflowId });
+      return webhookSecret(masterKey, request.workflowId).toString('hex');
+    }
+    case 'api-keys.create': {
+      const { id, key } = await createApiKey(db, request.keyName);
+      return `Created API key ${id} (${request.keyName}). It is shown only now:\n${key}`;
+    }
   }
 }
 

@@ -2,3 +2,6 @@
 export * from './audit';
 export * from './staff';
 export * from './submissions';
+export * from './api-keys';
+export * from './contacts';
+export * from './workflows';

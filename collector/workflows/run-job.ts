@@ -1,0 +1,82 @@
+import { and, eq } from 'drizzle-orm';
+import { workflowStepRuns } from '../db/schema';
+import { deliverWebhook } from './webhooks/deliver-webhook';
+import { executeStep } from './execute-step';
+import { completeJob, retryJobLater, type Job } from './job-queue';
+import { advanceRun, endRun, finishStep, loadRun } from './run-state';
+import type { Transaction } from './transaction';
+import type { WorkflowEngine } from './workflow-engine';
+
+/** Attempts before a job whose processing keeps throwing fails its run. */
+export const MAX_JOB_ATTEMPTS = 5;
+
+/**
+ * Processes one claimed job. Errors are logged with ids and the job is
+ * retried with backoff; after MAX_JOB_ATTEMPTS the run fails.
+ */
+export async function runJob(engine: WorkflowEngine, job: Job): Promise<void> {
+  try {
+    if (job.kind === 'deliver') await deliverWebhook(engine, job);
+    else await engine.db.transaction((tx) => runJobInTransaction(engine, tx, job));
+    engine.logger.debug({ workerId: engine.workerId, jobId: job.id, runId: job.runId, stepId: job.stepId, kind: job.kind }, 'workflow job ran');
+  } catch (error) {
+    await handleJobError(engine, job, error);
+  }
+}
+
+async function runJobInTransaction(engine: WorkflowEngine, tx: Transaction, job: Job): Promise<void> {
+  // Transactions that lock both a run and its jobs lock the run first, so they cannot deadlock on each other.
+  const loaded = await loadRun(tx, job.runId);
+  if (!(await completeJob(tx, engine, job))) return;
+  if (!loaded || loaded.run.status !== 'active') return;
+  const { run, definition } = loaded;
+  const now = engine.clock.now();
+  const step = definition.steps.find((candidate) => candidate.id === job.stepId);
+  if (!step) return endRun(tx, run.id, 'exited', 'step_deleted', now);
+
+  if (job.kind === 'resume' || job.kind === 'timeout') {
+    // The row's status is the arbiter between a time-out and an event that arrived at the same moment.
+    const ended = await tx
+      .update(workflowStepRuns)
+      .set(job.kind === 'resume' ? { status: 'completed', outcome: 'elapsed', endedAt: now } : { status: 'timed_out', outcome: 'timeout', endedAt: now })
+      .where(and(eq(workflowStepRuns.runId, run.id), eq(workflowStepRuns.stepId, step.id), eq(workflowStepRuns.status, 'waiting')))
+      .returning({ stepId: workflowStepRuns.stepId });
+    if (ended.length === 0) return;
+    if (step.type === 'wait_for_event') return advanceRun(tx, run, step.onTimeout, now);
+    if (step.type === 'wait') return advanceRun(tx, run, step.next, now);
+    return endRun(tx, run.id, 'failed', 'not_a_wait_step', now, 'failed');
+  }
+
+  const entered = await tx
+    .insert(workflowStepRuns)
+    .values({ runId: run.id, workflowId: run.workflowId, version: run.version, stepId: step.id, contactId: run.contactId, entryNumber: run.entryNumber, status: 'entered', enteredAt: now })
+    .onConflictDoNothing()
+    .returning({ stepId: workflowStepRuns.stepId });
+  if (entered.length === 0) return endRun(tx, run.id, 'completed', 'loop_stopped', now);
+
+  const result = await executeStep(engine, tx, run, step);
+  if (result.kind === 'later') return;
+  await finishStep(tx, run.id, step.id, 'completed', result.outcome, now);
+  await advanceRun(tx, run, result.next, now);
+}
+
+async function handleJobError(engine: WorkflowEngine, job: Job, error: unknown): Promise<void> {
+  const ids = { jobId: job.id, runId: job.runId, stepId: job.stepId, kind: job.kind, attempt: job.attempts + 1 };
+  if (job.attempts + 1 < MAX_JOB_ATTEMPTS) {
+    engine.logger.warn({ ...ids, err: error }, 'workflow job failed; retrying');
+    await retryJobLater(engine, job, new Date(engine.clock.now().getTime() + backoffMs(job.attempts)));
+    return;
+  }
+
+  engine.logger.error({ ...ids, err: error }, 'workflow job failed too often; failing the run');
+  await engine.db.transaction(async (tx) => {
+    await loadRun(tx, job.runId);
+    if (!(await completeJob(tx, engine, job))) return;
+    await endRun(tx, job.runId, 'failed', 'step_error', engine.clock.now(), 'failed');
+  });
+}
+
+/** 30 s, 1 min, 2 min, … doubling per attempt, at most one hour. */
+export function backoffMs(attempt: number): number {
+  return Math.min(30_000 * 2 ** attempt, 3_600_000);
+}

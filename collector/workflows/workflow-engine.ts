@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { ContactKeys } from '../contacts/contact-crypto';
+import type { Database } from '../db/open-database';
+import type { Logger } from '../log';
+import { systemClock, type Clock } from './clock';
+import { RecordingEmailSender, type EmailSender } from './email-sender';
+import { nodeHttpsClient, type WebhookHttpClient } from './webhooks/https-client';
+import { systemResolver, type Resolver } from './webhooks/url-guard';
+import { webhookSecret } from './webhooks/webhook-signature';
+
+/** Everything the engine's steps touch, injected so tests control time, mail, DNS and HTTPS. */
+export interface WorkflowEngine {
+  db: Database;
+  clock: Clock;
+  sender: EmailSender;
+  logger: Logger;
+  contactKeys: ContactKeys;
+  /** Signing secret for a workflow's webhooks. */
+  webhookSecret(workflowId: string): Buffer;
+  resolve: Resolver;
+  httpClient: WebhookHttpClient;
+  /** Names this process in job leases. */
+  workerId: string;
+  /** How long a claimed job stays leased; after that another worker may take it. */
+  leaseMs: number;
+}
+
+/** Options of createWorkflowEngine; everything but the database, keys and logger has a default. */
+export interface WorkflowEngineOptions {
+  db: Database;
+  masterKey: Buffer;
+  contactKeys: ContactKeys;
+  logger: Logger;
+  clock?: Clock;
+  sender?: EmailSender;
+  resolve?: Resolver;
+  httpClient?: WebhookHttpClient;
+  workerId?: string;
+  leaseMs?: number;
+}
+
+/** Builds the engine with production defaults for what the options leave out. */
+export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEngine {
+  return {
+    db: options.db,
+    clock: options.clock ?? systemClock,
+    sender: options.sender ?? new RecordingEmailSender(),
+    logger: options.logger,
+    contactKeys: options.contactKeys,
+    webhookSecret: (workflowId) => webhookSecret(options.masterKey, workflowId),
+    resolve: options.resolve ?? systemResolver,
+    httpClient: options.httpClient ?? nodeHttpsClient,
+    workerId: options.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`,
+    leaseMs: options.leaseMs ?? 60_000,
+  };
+}

@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../collector/api-keys/api-key-store';
+import { createApp } from '../../collector/app';
+import { decryptEmail, emailBlindIndex } from '../../collector/contacts/contact-crypto';
+import { auditLog, contacts, workflowStepRuns } from '../../collector/db/schema';
+import { KeyCustody } from '../../collector/keys/key-custody';
+import { deriveStaffKeys } from '../../collector/keys/derive-key';
+import { staffOptions } from '../../collector/staff/staff-options';
+import { COLLECTOR_ORIGIN, MAX_SUBMISSION_BYTES } from '../support/test-collector';
+import { DAY, createHarness } from '../support/workflow-harness';
+import { createTestDatabase, drivers, type TestDatabase } from '../support/test-databases';
+
+const WORKFLOW = {
+  id: 'api-flow',
+  version: 1,
+  trigger: { type: 'api_event', name: 'appointment.booked' },
+  steps: [
+    { id: 'confirm', type: 'send_email', template: 'confirm', next: 'wait-visit' },
+    { id: 'wait-visit', type: 'wait_for_event', event: { type: 'api_event', name: 'appointment.attended' }, timeout: 'P1D', onEvent: 'thanks', onTimeout: null },
+    { id: 'thanks', type: 'send_email', template: 'thanks', next: null },
+  ],
+};
+
+describe.each(drivers)('workflow API on %s', (driver) => {
+  let database: TestDatabase;
+  let harness: ReturnType<typeof createHarness>;
+  let app: ReturnType<typeof createApp>;
+  let key: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    harness = createHarness(database);
+    const masterKey = randomBytes(32);
+    app = createApp({
+      db: database.db,
+      custody: new KeyCustody(database.db, masterKey),
+      staff: staffOptions(deriveStaffKeys(masterKey)),
+      config: { publicOrigins: [COLLECTOR_ORIGIN], maxSubmissionBytes: MAX_SUBMISSION_BYTES },
+      logger: pino({ level: 'silent' }),
+      assetsDir: fileURLToPath(new URL('../../dist', import.meta.url)),
+      workflowEngine: harness.engine,
+    });
+    key = (await createApiKey(database.db, 'test')).key;
+  });
+
+  afterAll(async () => {
+    await database?.dispose();
+  });
+
+  function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    return app.request(path, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  }
+
+  it('rejects a missing API key', async () => {
+    const response = await app.request('/v1/workflows');
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('api_key_required');
+  });
+
+  it('rejects an unknown API key', async () => {
+    const response = await call('GET', '/v1/workflows', undefined, { authorization: 'Bearer sp_live_unknown' });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('api_key_invalid');
+  });
+
+  it('publishes and lists a workflow', async () => {
+    const published = await call('POST', '/v1/workflows', WORKFLOW);
+    expect(published.status).toBe(201);
+    const list = (await (await call('GET', '/v1/workflows')).json()) as { workflows: { id: string; currentVersion: number }[] };
+    expect(list.workflows.map(({ id, currentVersion }) => ({ id, currentVersion }))).toEqual([{ id: 'api-flow', currentVersion: 1 }]);
+
+    const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.action, 'workflow.publish'));
+    expect(audit?.actor).toMatch(/^api-key:/);
+  });
+
+  it('answers 422 naming the step', async () => {
+    const response = await call('POST', '/v1/workflows', { ...WORKFLOW, version: 2, steps: [{ ...WORKFLOW.steps[0], next: 'missing' }] });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('invalid_workflow');
+    expect(body.error.message).toContain('steps[0] "confirm": send_email.next names step "missing"');
+  });
+
+  it('stores the contact email encrypted', async () => {
+    const response = await call('POST', '/v1/contacts', { email: ' Ana.Garcia@Example.org ', attributes: { plan: 'basic' }, timeZone: 'America/Chicago' });
+    expect(response.status).toBe(201);
+    const { id } = (await response.json()) as { id: string };
+
+    const [row] = await database.db.select().from(contacts).where(eq(contacts.id, id));
+    expect(row!.emailCiphertext).not.toContain('ana');
+    expect(decryptEmail(harness.engine.contactKeys, id, row!.emailCiphertext)).toBe('ana.garcia@example.org');
+    expect(row!.emailIndex).toBe(emailBlindIndex(harness.engine.contactKeys, 'ANA.GARCIA@example.org'));
+    expect(() => decryptEmail(harness.engine.contactKeys, 'another-id', row!.emailCiphertext)).toThrow();
+  });
+
+  it('finds the contact again by email', async () => {
+    const again = await call('POST', '/v1/contacts', { email: 'ana.garcia@example.org', attributes: { visits: 2 } });
+    expect(again.status).toBe(200);
+    const { id } = (await again.json()) as { id: string };
+    const contact = (await (await call('GET', `/v1/contacts/${id}`)).json()) as { attributes: Record<string, unknown>; timeZone: string };
+    expect(contact.attributes).toEqual({ plan: 'basic', visits: 2 });
+    expect(contact.timeZone).toBe('America/Chicago');
+    expect(JSON.stringify(contact)).not.toContain('ana');
+  });
+
+  it('rejects an invalid time zone', async () => {
+    const response = await call('POST', '/v1/contacts', { email: 'tz@example.org', timeZone: 'Mars/Olympus' });
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBe('timeZone "Mars/Olympus" is not an IANA time zone; send one such as America/Chicago.');
+  });
+
+  it('events start and resume runs once', async () => {
+    const { id: contactId } = (await (await call('POST', '/v1/contacts', { email: 'events@example.org' })).json()) as { id: string };
+    const booked = { id: 'evt-booked-0001', name: 'appointment.booked', contactId, data: { room: 4 } };
+
+    const first = await call('POST', '/v1/events', booked);
+    const retry = await call('POST', '/v1/events', booked);
+    expect(first.status).toBe(202);
+    expect(((await first.json()) as { started: Record<string, { status: string }> }).started['api-flow']?.status).toBe('started');
+    expect(((await retry.json()) as { started: Record<string, { status: string }> }).started['api-flow']?.status).toBe('duplicate');
+
+    await harness.drain();
+    const attended = await call('POST', '/v1/events', { id: 'evt-attended-01', name: 'appointment.attended', contactId });
+    expect(((await attended.json()) as { resumedWaits: number }).resumedWaits).toBe(1);
+    await harness.drain();
+
+    const steps = await database.db.select({ stepId: workflowStepRuns.stepId, status: workflowStepRuns.status }).from(workflowStepRuns).where(eq(workflowStepRuns.contactId, contactId));
+    expect(steps.sort((a, b) => a.stepId.localeCompare(b.stepId))).toEqual([
+      { stepId: 'confirm', status: 'completed' },
+      { stepId: 'thanks', status: 'completed' },
+      { stepId: 'wait-visit', status: 'completed' },
+    ]);
+  });
+
+  it('rejects an event without an id', async () => {
+    const response = await call('POST', '/v1/events', { name: 'appointment.booked', contactId: 'x' });
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_event');
+  });
+
+  it('reports steps per local day', async () => {
+    // Two contacts enter at 23:30 UTC: that is the same day in UTC and the next day in Berlin.
+    await harness.advance(DAY - (harness.clock.now().getTime() % DAY) + DAY - 30 * 60_000);
+    const day = harness.clock.now().toISOString().slice(0, 10);
+    for (const n of [1, 2]) {
+      const { id: contactId } = (await (await call('POST', '/v1/contacts', { email: `report-${n}@example.org` })).json()) as { id: string };
+      expect((await call('POST', '/v1/events', { id: `evt-report-${n}`, name: 'appointment.booked', contactId })).status).toBe(202);
+    }
+    await harness.drain();
+    await harness.advance(2 * DAY);
+
+    const utc = (await (await call('GET', '/v1/reports/workflows/api-flow?tz=UTC')).json()) as { rows: Record<string, unknown>[] };
+    const berlin = (await (await call('GET', '/v1/reports/workflows/api-flow?tz=Europe/Berlin')).json()) as { rows: Record<string, unknown>[] };
+    expect(utc.rows.find((row) => row.day === day && row.stepId === 'confirm')).toMatchObject({ entered: 2, completed: 2, emailsSent: 2 });
+    expect(utc.rows.find((row) => row.day === day && row.stepId === 'wait-visit')).toMatchObject({ entered: 2, timedOut: 2, waiting: 0 });
+    expect(berlin.rows.find((row) => row.day === day && row.stepId === 'confirm')).toBeUndefined();
+    expect(berlin.rows.find((row) => String(row.day) > day && row.stepId === 'confirm')).toMatchObject({ entered: 2, emailsSent: 2 });
+  });
+
+  it('rejects an unknown report time zone', async () => {
+    const response = await call('GET', '/v1/reports/workflows/api-flow?tz=Nowhere/City');
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_time_zone');
+  });
+
+  it('contact update fires its trigger once', async () => {
+    await call('POST', '/v1/workflows', { id: 'plan-changed', version: 1, trigger: { type: 'contact_updated', attribute: 'plan' }, steps: [{ id: 'notice', type: 'send_email', template: 'plan-changed', next: null }] });
+    const { id } = (await (await call('POST', '/v1/contacts', { email: 'plan@example.org' })).json()) as { id: string };
+
+    await call('PATCH', `/v1/contacts/${id}`, { attributes: { visits: 1 } }, { 'idempotency-key': 'change-0001' });
+    await call('PATCH', `/v1/contacts/${id}`, { attributes: { plan: 'gold' } }, { 'idempotency-key': 'change-0002' });
+    await call('PATCH', `/v1/contacts/${id}`, { attributes: { plan: 'gold' } }, { 'idempotency-key': 'change-0002' });
+    await harness.drain();
+
+    const runs = await database.db.query.workflowRuns.findMany({ where: (run, { eq }) => eq(run.workflowId, 'plan-changed') });
+    expect(runs.map((run) => run.triggerKey)).toEqual([`contact:${id}:change-0002`]);
+    expect(await harness.emails(runs[0]!.id)).toHaveLength(1);
+  });
+
+  it('deletes a workflow over the API', async () => {
+    const response = await call('DELETE', '/v1/workflows/api-flow');
+    expect(response.status).toBe(200);
+    expect((await call('GET', '/v1/workflows/api-flow')).status).toBe(404);
+  });
+});

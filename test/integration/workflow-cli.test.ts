@@ -1,0 +1,68 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/processes';
+
+const MASTER_KEY = 'nT5m4Gx1yGJHnPjY1kQ0q0o9yCwq7cG3zW2oVtWl8aE';
+const WORKFLOW = {
+  id: 'cli-flow',
+  version: 1,
+  trigger: { type: 'form_submitted', formId: 'new-patient-intake' },
+  steps: [{ id: 'welcome', type: 'send_email', template: 'welcome', next: null }],
+};
+
+// The CLI opens the embedded database itself here, because no collector runs on the folder.
+describe('workflow CLI commands', () => {
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'sealpost-workflow-cli-'));
+    env = { SEALPOST_DATA_DIR: dataDir, SEALPOST_MASTER_KEY: MASTER_KEY, DATABASE_URL: '', SEALPOST_ACTOR: 'cli:test' };
+  });
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function file(name: string, content: unknown): Promise<string> {
+    const target = path.join(dataDir, name);
+    await writeFile(target, JSON.stringify(content));
+    return target;
+  }
+
+  it('publishes, republishes and lists', async () => {
+    const target = await file('flow.json', WORKFLOW);
+    const first = await runCli(['workflows', 'publish', target], env);
+    const again = await runCli(['workflows', 'publish', target], env);
+    const list = await runCli(['workflows', 'list'], env);
+
+    expect(first).toMatchObject({ code: 0, stdout: 'Published new workflow cli-flow version 1.\n' });
+    expect(again).toMatchObject({ code: 0, stdout: 'Already published, unchanged: cli-flow version 1.\n' });
+    expect(list.stdout).toMatch(/^WORKFLOW\s+VERSION\s+UPDATED\ncli-flow\s+1\s+/);
+  });
+
+  it('names the step of an invalid definition', async () => {
+    const target = await file('broken.json', { ...WORKFLOW, version: 2, steps: [{ id: 'welcome', type: 'wait', duration: '3 days' }] });
+    const result = await runCli(['workflows', 'publish', target], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('The workflow definition is invalid. steps[0] "welcome": wait.duration must be an ISO 8601 duration such as P3D.\n');
+  });
+
+  it('creates an API key shown once', async () => {
+    const result = await runCli(['api-keys', 'create', 'clinic-crm'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Created API key [0-9a-f-]{36} \(clinic-crm\)\. It is shown only now:\nsp_live_[A-Za-z0-9_-]{43}\n$/);
+  });
+
+  it('prints the webhook secret with an audit entry', async () => {
+    const { webhookSecret } = await import('../../collector/workflows/webhooks/webhook-signature');
+    const result = await runCli(['workflows', 'webhook-secret', 'cli-flow'], env);
+    const audit = await runCli(['audit', 'list', '--limit', '1'], env);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${webhookSecret(Buffer.from(MASTER_KEY, 'base64url'), 'cli-flow').toString('hex')}\n`);
+    expect(audit.stdout).toContain('workflow.webhook_secret.read');
+  });
+});

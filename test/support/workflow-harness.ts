@@ -1,0 +1,87 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import pino from 'pino';
+import { deriveContactKeys } from '../../collector/contacts/contact-crypto';
+import { upsertContact } from '../../collector/contacts/contact-store';
+import { contacts, workflowEmails, workflowRuns, workflowStepRuns } from '../../collector/db/schema';
+import { ManualClock } from '../../collector/workflows/clock';
+import { publishWorkflow } from '../../collector/workflows/publish-workflow';
+import type { WebhookHttpClient } from '../../collector/workflows/webhooks/https-client';
+import type { Resolver } from '../../collector/workflows/webhooks/url-guard';
+import { createWorkflowEngine, type WorkflowEngine } from '../../collector/workflows/workflow-engine';
+import { runDueJobs } from '../../collector/workflows/worker';
+import type { TestDatabase } from './test-databases';
+
+/** One webhook request the fake HTTPS client received. */
+export interface RecordedRequest {
+  url: string;
+  address: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Fake DNS: names map to addresses; an unknown name fails like getaddrinfo's ENOTFOUND. */
+export function fakeResolver(table: Record<string, string[]>): Resolver {
+  return async (hostname) => {
+    const addresses = table[hostname];
+    if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    return addresses;
+  };
+}
+
+/** A workflow engine on a test database with a manual clock, fake DNS and a recording HTTPS client. */
+export function createHarness(database: TestDatabase) {
+  const clock = new ManualClock();
+  const masterKey = randomBytes(32);
+  const requests: RecordedRequest[] = [];
+  const dns: Record<string, string[]> = { 'hooks.riverside-clinic.example': ['203.0.113.10'], 'hooks.clinic.test': ['203.0.113.20'] };
+  let respond: (request: RecordedRequest) => { status: number; location?: string } = () => ({ status: 204 });
+
+  const httpClient: WebhookHttpClient = async (url, address, headers, body) => {
+    const request = { url: url.toString(), address, headers, body };
+    requests.push(request);
+    return respond(request);
+  };
+  const engine: WorkflowEngine = createWorkflowEngine({ db: database.db, masterKey, contactKeys: deriveContactKeys(masterKey), logger: pino({ level: 'silent' }), clock, resolve: fakeResolver(dns), httpClient, workerId: 'test-worker' });
+
+  return {
+    engine,
+    clock,
+    dns,
+    requests,
+    /** Sets how the fake HTTPS server answers. */
+    respondWith(handler: typeof respond) {
+      respond = handler;
+    },
+    publish: (definition: unknown) => publishWorkflow(database.db, definition, { actor: 'test', resolve: engine.resolve, now: clock.now() }),
+    /** Creates a contact with a fresh email and returns its id. */
+    async contact(fields: { attributes?: Record<string, string | number | boolean | null>; segments?: string[]; timeZone?: string } = {}) {
+      return (await upsertContact(database.db, engine.contactKeys, { email: `patient-${randomUUID()}@example.org`, ...fields }, clock.now())).id;
+    },
+    /** Runs every due job, as a worker would. */
+    drain: () => runDueJobs(engine),
+    /** Moves time forward, then runs what became due. */
+    async advance(ms: number) {
+      clock.advance(ms);
+      return runDueJobs(engine);
+    },
+    async steps(runId: string) {
+      const rows = await database.db.select().from(workflowStepRuns).where(eq(workflowStepRuns.runId, runId));
+      return Object.fromEntries(rows.map((row) => [row.stepId, row.status]));
+    },
+    async run(runId: string) {
+      const [row] = await database.db.select().from(workflowRuns).where(eq(workflowRuns.id, runId));
+      return row!;
+    },
+    async emails(runId: string) {
+      return database.db.select().from(workflowEmails).where(eq(workflowEmails.runId, runId));
+    },
+    async segments(contactId: string) {
+      const [row] = await database.db.select({ segments: contacts.segments }).from(contacts).where(eq(contacts.id, contactId));
+      return row!.segments;
+    },
+  };
+}
+
+/** Milliseconds in a day. */
+export const DAY = 86_400_000;
