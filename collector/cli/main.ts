@@ -27,9 +27,9 @@ async function main(argv: string[]): Promise<number> {
     if (remote) return print(remote);
   }
 
-  // A mistyped SEALPOST_DATA_DIR must not quietly create an empty database
-  // and report "No submissions yet".
-  if (!config.databaseUrl && !existsSync(path.join(config.dataDir, 'pgdata'))) {
+  // A read in a mistyped SEALPOST_DATA_DIR must not quietly create an empty
+  // database and report "No submissions yet"; commands that write may create it.
+  if (!config.databaseUrl && READ_ONLY.has(request.name) && !existsSync(path.join(config.dataDir, 'pgdata'))) {
     throw new UsageError(`No Sealpost database in ${config.dataDir}. Start the collector once with \`npm start\` to create it, or set SEALPOST_DATA_DIR to the folder the collector uses.`);
   }
 
@@ -66,6 +66,8 @@ async function completeRequest(request: CommandRequest): Promise<CommandRequest>
 }
 
 class UsageError extends Error {}
+
+const READ_ONLY = new Set<CommandRequest['name']>(['forms.list', 'submissions.list', 'submissions.show', 'audit.verify', 'audit.list', 'users.list', 'workflows.list']);
 
 function describeReadError(error: NodeJS.ErrnoException): string {
   switch (error.code) {

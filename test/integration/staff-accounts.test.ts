@@ -155,14 +155,13 @@ describe('users CLI', () => {
   it('rejects a duplicate address', async () => {
     const result = await runCli(['users', 'add', 'INES@clinic.example', '--role', 'admin'], env);
     expect(result.code).toBe(1);
-    // stderr also carries the embedded-database warning logged by this one-off process.
-    expect(result.stderr).toContain('\nA staff account with this email address already exists; change its role instead of adding it again.\n');
+    expect(result.stderr).toBe('A staff account with this email address already exists; change its role instead of adding it again.\n');
   });
 
   it('rejects an unknown role', async () => {
     const result = await runCli(['users', 'add', 'x@clinic.example', '--role', 'owner'], env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('\nThe role "owner" is invalid; use one of admin, reviewer, analyst.\n');
+    expect(result.stderr).toBe('The role "owner" is invalid; use one of admin, reviewer, analyst.\n');
   });
 
   it('requires --role', async () => {

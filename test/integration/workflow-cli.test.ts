@@ -47,7 +47,7 @@ describe('workflow CLI commands', () => {
     const target = await file('broken.json', { ...WORKFLOW, version: 2, steps: [{ id: 'welcome', type: 'wait', duration: '3 days' }] });
     const result = await runCli(['workflows', 'publish', target], env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('The workflow definition is invalid. steps[0] "welcome": wait.duration must be an ISO 8601 duration such as P3D.\n');
+    expect(result.stderr).toBe('The workflow definition is invalid:\n  steps[0] "welcome": wait.duration must be an ISO 8601 duration such as P3D\n');
   });
 
   it('creates an API key shown once', async () => {
