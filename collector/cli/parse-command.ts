@@ -6,7 +6,8 @@ export type CommandRequest =
   | { name: 'submissions.show'; id: string; json: boolean }
   | { name: 'audit.verify' }
   | { name: 'audit.list'; limit: number }
-  | { name: 'keys.generate-master' };
+  | { name: 'keys.generate-master' }
+  | { name: 'apikeys.create'; keyName: string };
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'command'; request: CommandRequest } | { kind: 'usage_error'; message: string };
 
@@ -29,6 +30,10 @@ Commands:
   audit list               Show the newest audit entries.
     --limit N              At most N entries (default 20).
   keys generate-master     Print a new random master key for SEALPOST_MASTER_KEY.
+  apikeys create           Create a bearer API key for server-to-server routes
+                           and print it. It is shown only this once; the
+                           collector stores only its hash. Writes an audit entry.
+    --name NAME            What the key is for, such as billing-service.
 
 Environment:
   DATABASE_URL             PostgreSQL URL. Unset: the embedded database in
@@ -73,6 +78,10 @@ export function parseCommand(argv: string[]): ParsedArgs {
       return { kind: 'command', request: { name: 'audit.list', limit } };
     case 'keys generate-master':
       return { kind: 'command', request: { name: 'keys.generate-master' } };
+    case 'apikeys create': {
+      const keyName = flags.get('name');
+      return typeof keyName === 'string' ? { kind: 'command', request: { name: 'apikeys.create', keyName } } : missing('apikeys create --name NAME', 'a name saying what the key is for');
+    }
     default:
       return { kind: 'usage_error', message: `Unknown command ${JSON.stringify(command)}; run \`npm run sealpost -- --help\` for the list of commands.` };
   }
@@ -82,8 +91,9 @@ function missing(usage: string, what: string): ParsedArgs {
   return { kind: 'usage_error', message: `Missing argument: \`${usage}\` needs ${what}.` };
 }
 
-const VALUE_FLAGS = new Set(['form', 'limit']);
+const VALUE_FLAGS = new Set(['form', 'limit', 'name']);
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
+const EXAMPLE_VALUES: Record<string, string> = { form: 'new-patient-intake', limit: '20', name: 'billing-service' };
 
 function readFlags(argv: string[]): { flags: Map<string, string | true>; positional: string[] } | Error {
   const flags = new Map<string, string | true>();
@@ -100,7 +110,7 @@ function readFlags(argv: string[]): { flags: Map<string, string | true>; positio
       flags.set(name, true);
     } else if (VALUE_FLAGS.has(name)) {
       const value = inline ?? argv[i + 1];
-      if (value === undefined || value.startsWith('--')) return new Error(`--${name} needs a value, such as --${name} ${name === 'limit' ? '20' : 'new-patient-intake'}.`);
+      if (value === undefined || value.startsWith('--')) return new Error(`--${name} needs a value, such as --${name} ${EXAMPLE_VALUES[name]}.`);
       flags.set(name, value);
       if (inline === undefined) i++;
     } else {

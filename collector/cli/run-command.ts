@@ -2,6 +2,7 @@ import type { AnswerValue, FormDefinition, SubmissionPayload } from '../../sdk/f
 import { isAnswerField } from '../../sdk/form-definition';
 import { formatReceipt } from '../../sdk/ids';
 import { localize } from '../../sdk/localize';
+import { createApiKey } from '../api-keys/api-key-store';
 import { listAudit, verifyAuditLog } from '../audit/audit-log';
 import { listForms } from '../forms/form-store';
 import { publishForm } from '../forms/publish-form';
@@ -73,6 +74,10 @@ async function execute({ db, custody }: Pick<Runtime, 'db' | 'custody'>, request
     }
     case 'keys.generate-master':
       return generateMasterKey();
+    case 'apikeys.create': {
+      const { id, key } = await createApiKey(db, request.keyName, actor);
+      return [`Created API key ${id}. Copy it now: it is not stored and cannot be shown again.`, '', key].join('\n');
+    }
   }
 }
 
