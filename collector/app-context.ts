@@ -1,5 +1,7 @@
+import type { Clock } from './clock';
 import type { CollectorConfig } from './config';
 import type { Database } from './db/open-database';
+import type { EmailKeys } from './keys/email-keys';
 import type { KeyCustody } from './keys/key-custody';
 import type { Logger } from './log';
 
@@ -7,6 +9,10 @@ import type { Logger } from './log';
 export interface AppContext {
   db: Database;
   custody: KeyCustody;
+  /** Keys derived from the master key for message encryption and tracking tokens. */
+  emailKeys: EmailKeys;
+  /** Source of the current time for queueing, tracking and reports. */
+  clock: Clock;
   config: Pick<CollectorConfig, 'publicOrigins' | 'maxSubmissionBytes'>;
   logger: Logger;
   /** Folder with the built browser bundles (sdk/sealpost.js, embed/form-app.js). */

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { AppContext, AppEnv } from './app-context';
+import { messageRoutes } from './email/routes';
 import { embedRoutes } from './embed/routes';
 import { formRoutes } from './forms/routes';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -19,6 +20,7 @@ export function createApp(ctx: AppContext) {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.route('/v1/forms', formRoutes(ctx));
   app.route('/v1/forms', submissionRoutes(ctx));
+  app.route('/v1/messages', messageRoutes(ctx));
   app.route('/', embedRoutes(ctx));
 
   return app;

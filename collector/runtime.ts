@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { CollectorConfig } from './config';
 import { lockDataDir, type DataDirLock } from './control/data-dir-lock';
 import { openDatabase, type Database } from './db/open-database';
+import { deriveEmailKeys, type EmailKeys } from './keys/email-keys';
 import { KeyCustody } from './keys/key-custody';
 import { loadMasterKey } from './keys/master-key';
 import type { Logger } from './log';
@@ -11,6 +12,7 @@ export interface Runtime {
   db: Database;
   driver: 'pglite' | 'postgres';
   custody: KeyCustody;
+  emailKeys: EmailKeys;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function openRuntime(config: Pick<CollectorConfig, 'dataDir' | 'dat
       db,
       driver,
       custody: new KeyCustody(db, master.key),
+      emailKeys: deriveEmailKeys(master.key),
       close: async () => {
         await close();
         await lock?.release();

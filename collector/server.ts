@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app';
+import { systemClock } from './clock';
 import type { CollectorConfig } from './config';
 import { startControlSocket } from './control/control-socket';
 import type { Logger } from './log';
@@ -28,7 +29,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger, op
     await options.beforeListen?.(runtime);
     if (!config.databaseUrl) control = await startControlSocket(config.dataDir, runtime, logger);
 
-    const app = createApp({ db: runtime.db, custody: runtime.custody, config, logger, assetsDir: options.assetsDir ?? DEFAULT_ASSETS });
+    const app = createApp({ db: runtime.db, custody: runtime.custody, emailKeys: runtime.emailKeys, clock: systemClock, config, logger, assetsDir: options.assetsDir ?? DEFAULT_ASSETS });
     server = await listen(app.fetch, config.port, config.host);
   } catch (error) {
     await control?.close();

@@ -3,8 +3,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { createApp } from '../../collector/app';
+import { systemClock, type Clock } from '../../collector/clock';
 import { publishForm } from '../../collector/forms/publish-form';
+import { deriveEmailKeys } from '../../collector/keys/email-keys';
 import { KeyCustody } from '../../collector/keys/key-custody';
+import type { Logger } from '../../collector/log';
 import type { FormDefinition } from '../../sdk/form-definition';
 import type { TestDatabase } from './test-databases';
 
@@ -17,16 +20,23 @@ export function intakeForm(): FormDefinition {
   return JSON.parse(readFileSync(file, 'utf8')) as FormDefinition;
 }
 
-/** Creates a collector app on a test database, publishes the intake form and discards logs. */
-export async function createTestCollector(database: TestDatabase) {
-  const custody = new KeyCustody(database.db, randomBytes(32));
+/**
+ * Creates a collector app on a test database and publishes the intake form.
+ * Logs are discarded unless a logger is given; time is real unless a clock is given.
+ */
+export async function createTestCollector(database: TestDatabase, options: { logger?: Logger; clock?: Clock } = {}) {
+  const masterKey = randomBytes(32);
+  const custody = new KeyCustody(database.db, masterKey);
+  const emailKeys = deriveEmailKeys(masterKey);
   const published = await publishForm(database.db, custody, intakeForm(), 'test:setup');
   const app = createApp({
     db: database.db,
     custody,
+    emailKeys,
+    clock: options.clock ?? systemClock,
     config: { publicOrigins: [COLLECTOR_ORIGIN], maxSubmissionBytes: MAX_SUBMISSION_BYTES },
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     assetsDir: fileURLToPath(new URL('../../dist', import.meta.url)),
   });
-  return { app, custody, kid: published.kid };
+  return { app, custody, emailKeys, kid: published.kid };
 }

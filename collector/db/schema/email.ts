@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * Bearer keys for server-to-server routes. The key itself is shown once at
@@ -16,4 +16,63 @@ export const apiKeys = pgTable(
     revokedAt: timestamp({ withTimezone: true }),
   },
   (table) => [index().on(table.createdAt)],
+);
+
+/** Where a message is in its life: queued here, being sent, or done. `external` messages were sent elsewhere. */
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'external';
+
+/** TLS of the SMTP connection that delivered a message. */
+export type TlsLevel = 'none' | 'encrypted' | 'verified';
+
+/**
+ * Queued and sent messages. The recipient address and the bodies are PHI:
+ * they are stored only encrypted (AES-256-GCM under a key derived from the
+ * master key, with the message id and column as additional data). The
+ * recipient domain, sender, campaign and custom fields stay in clear for
+ * reports, and so does the subject.
+ */
+export const messages = pgTable(
+  'messages',
+  {
+    id: text().primaryKey(),
+    apiKeyId: text()
+      .notNull()
+      .references(() => apiKeys.id),
+    status: text().$type<MessageStatus>().notNull(),
+    fromAddress: text().notNull(),
+    recipientEncrypted: text().notNull(),
+    recipientDomain: text().notNull(),
+    // NOTE: subjects are kept in clear so reports can split by them; callers must keep PHI out of subjects.
+    subject: text().notNull(),
+    /** JSON `{ html?, text? }` with links already rewritten for tracking, encrypted. */
+    bodyEncrypted: text().notNull(),
+    campaign: text(),
+    customFields: jsonb().$type<Record<string, string>>().notNull(),
+    requireTls: boolean().notNull(),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }),
+    queuedAt: timestamp({ withTimezone: true }).notNull(),
+    sentAt: timestamp({ withTimezone: true }),
+    tlsLevel: text().$type<TlsLevel>(),
+    /** Last SMTP reply or TLS result type of a failed attempt; never contains the address. */
+    lastError: text(),
+  },
+  (table) => [index().on(table.status, table.nextAttemptAt), index().on(table.queuedAt), index().on(table.campaign)],
+);
+
+/**
+ * One row per tracking token. Link 0 is the open pixel; links 1… are the
+ * rewritten hrefs in document order, with the destination a click redirects to.
+ */
+export const trackingLinks = pgTable(
+  'tracking_links',
+  {
+    tokenId: text().primaryKey(),
+    messageId: text()
+      .notNull()
+      .references(() => messages.id),
+    linkNumber: integer().notNull(),
+    destination: text(),
+  },
+  (table) => [uniqueIndex().on(table.messageId, table.linkNumber)],
 );
