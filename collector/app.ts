@@ -7,6 +7,7 @@ import { formRoutes } from './forms/routes';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestLog } from './http/request-log';
 import { submissionRoutes } from './submissions/routes';
+import { trackingRoutes } from './tracking/routes';
 
 /** Builds the collector's HTTP app on the given database and keys. */
 export function createApp(ctx: AppContext) {
@@ -21,6 +22,7 @@ export function createApp(ctx: AppContext) {
   app.route('/v1/forms', formRoutes(ctx));
   app.route('/v1/forms', submissionRoutes(ctx));
   app.route('/v1/messages', messageRoutes(ctx));
+  app.route('/t', trackingRoutes(ctx));
   app.route('/', embedRoutes(ctx));
 
   return app;
