@@ -36,3 +36,24 @@ export async function readStoredMessage(db: Database, keys: EmailKeys, id: strin
     body: JSON.parse(decryptField(keys.messageEncryption, fieldContext('body', id), row.bodyEncrypted)) as MessageBody,
   };
 }
+
+/** Queues one message through the API and returns its id with the tokens written into its HTML. */
+export async function queueTrackedMessage(
+  app: { request(path: string, init: RequestInit): Response | Promise<Response> },
+  db: Database,
+  keys: EmailKeys,
+  headers: Record<string, string>,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; clickTokens: string[]; pixelToken: string }> {
+  const response = await app.request('/v1/messages', { method: 'POST', headers, body: JSON.stringify(sampleMessage(overrides)) });
+  if (response.status !== 202) throw new Error(`queueing failed with ${response.status}: ${await response.text()}`);
+
+  const { messages: queued } = (await response.json()) as { messages: { id: string }[] };
+  const id = queued[0]!.id;
+  const html = (await readStoredMessage(db, keys, id)).body.html ?? '';
+  return {
+    id,
+    clickTokens: [...html.matchAll(/href="[^"]*\/t\/c\/([A-Za-z0-9_-]+)"/g)].map((match) => match[1]!),
+    pixelToken: /src="[^"]*\/t\/o\/([A-Za-z0-9_-]+)"/.exec(html)?.[1] ?? '',
+  };
+}

@@ -1,4 +1,5 @@
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * Bearer keys for server-to-server routes. The key itself is shown once at
@@ -75,4 +76,33 @@ export const trackingLinks = pgTable(
     destination: text(),
   },
   (table) => [uniqueIndex().on(table.messageId, table.linkNumber)],
+);
+
+/** Why a tracking hit was classified as a machine's rather than a person's. */
+export type MachineReason = 'head_request' | 'scanner_user_agent' | 'before_delivery' | 'soon_after_delivery' | 'all_links_at_once';
+
+/**
+ * Every open and click, human or machine. `isUnique` marks the first human
+ * open of a message and the first human click of each link; the partial
+ * unique index makes that hold under concurrent writers, whatever the timing.
+ */
+export const trackingEvents = pgTable(
+  'tracking_events',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    messageId: text()
+      .notNull()
+      .references(() => messages.id),
+    kind: text().$type<'open' | 'click'>().notNull(),
+    /** 0 for opens, the link's number for clicks. */
+    linkNumber: integer().notNull(),
+    occurredAt: timestamp({ withTimezone: true }).notNull(),
+    machineReason: text().$type<MachineReason>(),
+    isUnique: boolean().notNull(),
+  },
+  (table) => [
+    uniqueIndex('tracking_events_first_human_index').on(table.messageId, table.kind, table.linkNumber).where(sql`${table.isUnique}`),
+    index().on(table.messageId, table.kind, table.occurredAt),
+    index().on(table.occurredAt),
+  ],
 );
