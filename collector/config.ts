@@ -16,6 +16,10 @@ export interface CollectorConfig {
   /** Largest submission body accepted, in bytes, counted as read. */
   maxSubmissionBytes: number;
   logLevel: string;
+  /** SMTP relay for queued messages; unset means messages stay queued. */
+  smtpUrl?: string;
+  /** PEM file of extra CA certificates trusted for the relay's TLS certificate. */
+  smtpCaFile?: string;
 }
 
 /**
@@ -36,6 +40,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
     masterKey: env.SEALPOST_MASTER_KEY || undefined,
     maxSubmissionBytes: readInteger(env, 'SEALPOST_MAX_SUBMISSION_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     logLevel: env.LOG_LEVEL ?? 'info',
+    smtpUrl: env.SMTP_URL || undefined,
+    smtpCaFile: env.SMTP_CA_FILE || undefined,
   };
 }
 

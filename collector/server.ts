@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app';
@@ -6,6 +7,8 @@ import type { CollectorConfig } from './config';
 import { startControlSocket } from './control/control-socket';
 import type { Logger } from './log';
 import { openRuntime, type Runtime } from './runtime';
+import { SendWorker } from './sending/send-worker';
+import { parseSmtpUrl, type SmtpSettings } from './sending/smtp-settings';
 
 /** A running collector: its runtime, its URL, and a way to stop it cleanly. */
 export interface RunningCollector {
@@ -21,9 +24,12 @@ const DEFAULT_ASSETS = fileURLToPath(new URL('../dist', import.meta.url));
  * socket through which CLI commands reach the same database.
  */
 export async function startCollector(config: CollectorConfig, logger: Logger, options: { assetsDir?: string; beforeListen?: (runtime: Runtime) => Promise<void> } = {}): Promise<RunningCollector> {
+  // An invalid SMTP_URL or CA file stops start-up before anything is opened.
+  const smtp = await readSmtpSettings(config);
   const runtime = await openRuntime(config, logger);
   let server: ServerType | undefined;
   let control: { close(): Promise<void> } | undefined;
+  let sender: SendWorker | undefined;
 
   try {
     await options.beforeListen?.(runtime);
@@ -31,6 +37,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger, op
 
     const app = createApp({ db: runtime.db, custody: runtime.custody, emailKeys: runtime.emailKeys, clock: systemClock, config, logger, assetsDir: options.assetsDir ?? DEFAULT_ASSETS });
     server = await listen(app.fetch, config.port, config.host);
+    sender = startSendWorker(smtp, runtime, logger);
   } catch (error) {
     await control?.close();
     await runtime.close();
@@ -44,6 +51,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger, op
     runtime,
     url,
     close: async () => {
+      await sender?.stop();
       await new Promise<void>((resolve) => server!.close(() => resolve()));
       await control?.close();
       await runtime.close();
@@ -59,4 +67,29 @@ function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostn
       reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${hostname} is already in use; stop the other process or set PORT to a free port.`) : error);
     });
   });
+}
+
+async function readSmtpSettings(config: CollectorConfig): Promise<SmtpSettings | undefined> {
+  if (!config.smtpUrl) return undefined;
+
+  let ca: string | undefined;
+  if (config.smtpCaFile) {
+    try {
+      ca = await readFile(config.smtpCaFile, 'utf8');
+    } catch (error) {
+      throw new Error(`SMTP_CA_FILE=${JSON.stringify(config.smtpCaFile)} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path.`);
+    }
+  }
+  return parseSmtpUrl(config.smtpUrl, ca);
+}
+
+function startSendWorker(smtp: SmtpSettings | undefined, runtime: Runtime, logger: Logger): SendWorker | undefined {
+  if (!smtp) {
+    logger.warn('SMTP_URL is not set, so queued messages are not sent; set it to smtp://relay.example:587 to send them');
+    return undefined;
+  }
+
+  const worker = new SendWorker({ db: runtime.db, keys: runtime.emailKeys, smtp, logger, clock: systemClock });
+  worker.start();
+  return worker;
 }

@@ -22,6 +22,14 @@ export const apiKeys = pgTable(
 /** Where a message is in its life: queued here, being sent, or done. `external` messages were sent elsewhere. */
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'external';
 
+/**
+ * Why a message failed: `hard` a permanent rejection (5xx, or a hard bounce),
+ * `soft` temporary failures until retries ran out, `blocked` a rejection for
+ * policy or reputation, `dropped` never handed over, such as a TLS
+ * requirement the server could not meet.
+ */
+export type FailureKind = 'hard' | 'soft' | 'blocked' | 'dropped';
+
 /** TLS of the SMTP connection that delivered a message. */
 export type TlsLevel = 'none' | 'encrypted' | 'verified';
 
@@ -55,7 +63,13 @@ export const messages = pgTable(
     queuedAt: timestamp({ withTimezone: true }).notNull(),
     sentAt: timestamp({ withTimezone: true }),
     tlsLevel: text().$type<TlsLevel>(),
-    /** Last SMTP reply or TLS result type of a failed attempt; never contains the address. */
+    failedAt: timestamp({ withTimezone: true }),
+    failureKind: text().$type<FailureKind>(),
+    /** SMTP reply code of the last failed attempt. */
+    smtpCode: integer(),
+    /** RFC 8460 result type when a required TLS connection could not be made. */
+    tlsResult: text(),
+    /** Last SMTP reply of a failed attempt, with addresses redacted. */
     lastError: text(),
   },
   (table) => [index().on(table.status, table.nextAttemptAt), index().on(table.queuedAt), index().on(table.campaign)],
