@@ -108,7 +108,8 @@ export class SendWorker {
     const now = this.options.clock();
     switch (outcome.kind) {
       case 'sent':
-        return { status: 'sent', sentAt: now, tlsLevel: outcome.tlsLevel, nextAttemptAt: null, lastError: null, smtpCode: null };
+        // NOTE: the relay's 250 counts as delivery; a later bounced or blocked event turns it into a failure.
+        return { status: 'sent', sentAt: now, deliveredAt: now, tlsLevel: outcome.tlsLevel, nextAttemptAt: null, lastError: null, smtpCode: null };
       case 'permanent':
         return { status: 'failed', failedAt: now, failureKind: 'hard', smtpCode: outcome.smtpCode, lastError: outcome.reply, nextAttemptAt: null };
       case 'tls_required':

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * Bearer keys for server-to-server routes. The key itself is shown once at
@@ -62,6 +62,9 @@ export const messages = pgTable(
     nextAttemptAt: timestamp({ withTimezone: true }),
     queuedAt: timestamp({ withTimezone: true }).notNull(),
     sentAt: timestamp({ withTimezone: true }),
+    /** When the next hop accepted the message (SMTP 250 or a delivered event). A later bounce sets failureKind and keeps this time. */
+    deliveredAt: timestamp({ withTimezone: true }),
+    complainedAt: timestamp({ withTimezone: true }),
     tlsLevel: text().$type<TlsLevel>(),
     failedAt: timestamp({ withTimezone: true }),
     failureKind: text().$type<FailureKind>(),
@@ -119,4 +122,30 @@ export const trackingEvents = pgTable(
     index().on(table.messageId, table.kind, table.occurredAt),
     index().on(table.occurredAt),
   ],
+);
+
+/** Kinds of delivery event that senders post. */
+export type DeliveryEventType = 'delivered' | 'deferred' | 'bounced' | 'complained' | 'blocked';
+
+/**
+ * Delivery events posted by senders, stored once per API key and event id so
+ * that a retried post changes nothing.
+ */
+export const deliveryEvents = pgTable(
+  'delivery_events',
+  {
+    apiKeyId: text()
+      .notNull()
+      .references(() => apiKeys.id),
+    eventId: text().notNull(),
+    messageId: text()
+      .notNull()
+      .references(() => messages.id),
+    type: text().$type<DeliveryEventType>().notNull(),
+    bounceType: text().$type<'hard' | 'soft'>(),
+    smtpCode: integer(),
+    occurredAt: timestamp({ withTimezone: true }).notNull(),
+    receivedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.apiKeyId, table.eventId] }), index().on(table.messageId)],
 );
