@@ -6,6 +6,7 @@ import { embedRoutes } from './embed/routes';
 import { formRoutes } from './forms/routes';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestLog } from './http/request-log';
+import { reportRoutes } from './reports/routes';
 import { submissionRoutes } from './submissions/routes';
 import { trackingRoutes } from './tracking/routes';
 
@@ -22,6 +23,7 @@ export function createApp(ctx: AppContext) {
   app.route('/v1/forms', formRoutes(ctx));
   app.route('/v1/forms', submissionRoutes(ctx));
   app.route('/v1/messages', messageRoutes(ctx));
+  app.route('/v1/reports', reportRoutes(ctx));
   app.route('/t', trackingRoutes(ctx));
   app.route('/', embedRoutes(ctx));
 
