@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
 import { deliveryEvents, messages } from '../db/schema';
 import { HttpError } from '../http/http-error';
+import { refreshRollups } from '../reports/refresh-rollups';
 import type { DeliveryEventInput } from './delivery-event-input';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -33,6 +34,8 @@ export async function recordDeliveryEvents(db: Database, apiKeyId: string, event
       recorded++;
       await applyEvent(tx, event);
     }
+
+    await refreshRollups(tx, ids);
     return { recorded, duplicates: events.length - recorded };
   });
 }

@@ -20,11 +20,16 @@ export interface DeliverabilityReport {
   interval: ReportParams['interval'];
   split: string | null;
   includeMachine: boolean;
+  /** Source of the counts: the hourly rollup table, or the message and event tables. */
+  source: 'rollup' | 'raw';
   series: ReportRow[];
   summary: ReportCounts & { rates: ReportRates };
 }
 
 type Row = Record<string, unknown>;
+
+/** Ranges longer than this read the hourly rollup when its hours align with the buckets. */
+export const LONG_RANGE_MS = 7 * 86_400_000;
 
 /**
  * Builds the report. Messages are counted in the bucket of their queue time
@@ -33,15 +38,22 @@ type Row = Record<string, unknown>;
  * of the same messages. Buckets follow the zone's calendar, DST included,
  * because the transaction's TimeZone is set to the zone.
  *
- * NOTE: reads the message and event tables directly; no rollup table exists
- * yet, so very long ranges scan every message in them.
+ * Ranges longer than a week read message_rollups_hourly, which counts per
+ * UTC hour. That is exact only when every bucket starts on a UTC hour, so
+ * zones with half-hour offsets (Asia/Kolkata) and ranges that start or end
+ * off the hour read the message and event tables instead.
  */
-export async function buildDeliverabilityReport(db: Database, params: ReportParams): Promise<DeliverabilityReport> {
-  const { buckets, rows } = await db.transaction(async (tx) => {
+export async function buildDeliverabilityReport(db: Database, params: ReportParams, source: 'auto' | 'rollup' | 'raw' = 'auto'): Promise<DeliverabilityReport> {
+  const { buckets, rows, used } = await db.transaction(async (tx) => {
     await tx.execute(sql`SELECT set_config('TimeZone', ${params.tz}, true)`);
     const buckets = rowsOf(await tx.execute(bucketQuery(params)));
-    const rows = rowsOf(await tx.execute(countQuery(params)));
-    return { buckets, rows };
+
+    const aligned = [params.from, params.to].every((instant) => instant.getTime() % 3_600_000 === 0) && buckets.every((bucket) => Number(bucket.offset_seconds) % 3600 === 0);
+    if (source === 'rollup' && !aligned) throw new Error('The rollup cannot be used for a report whose buckets do not start on UTC hours; use the raw source.');
+    const used = source === 'raw' || !aligned || (source === 'auto' && params.to.getTime() - params.from.getTime() <= LONG_RANGE_MS) ? 'raw' : 'rollup';
+
+    const rows = rowsOf(await tx.execute(used === 'raw' ? countQuery(params) : rollupCountQuery(params)));
+    return { buckets, rows, used: used as 'raw' | 'rollup' };
   });
 
   const bySplit = new Map<string | null, Map<string, ReportCounts>>();
@@ -69,6 +81,7 @@ export async function buildDeliverabilityReport(db: Database, params: ReportPara
     interval: params.interval,
     split: splitName(params.split),
     includeMachine: params.includeMachine,
+    source: used,
     series,
     summary: { ...summary, rates: ratesOf(summary) },
   };
@@ -124,6 +137,25 @@ function countQuery(params: ReportParams): SQL {
            count(*) FILTER (WHERE m.delivered AND e.opens > 0 AND e.clicks > 0)::int AS delivered_opened_clicked
     FROM m LEFT JOIN e ON e.message_id = m.id
     GROUP BY m.bucket_key, m.split_value`;
+}
+
+// The same columns as countQuery, summed from the rollup rows of the range.
+function rollupCountQuery(params: ReportParams): SQL {
+  const variant = params.includeMachine ? 'all' : 'human';
+  const sum = (name: string) => sql`sum(${sql.identifier(name)})::int AS ${sql.identifier(name.replace(/_(human|all)$/, ''))}`;
+  return sql`
+    SELECT extract(epoch FROM date_trunc(${params.interval}, hour))::bigint::text AS bucket_key, ${splitExpression(params.split)} AS split_value,
+           ${sql.join(
+             ['queued', 'sent', 'delivered', 'failed_hard', 'failed_soft', 'failed_blocked', 'failed_dropped', 'secured_encrypted', 'secured_verified'].map(sum),
+             sql`, `,
+           )},
+           ${sql.join(
+             ['opened_total', 'opened_unique', 'clicked_total', 'clicked_unique', 'delivered_opened', 'delivered_clicked', 'delivered_opened_clicked'].map((name) => sum(`${name}_${variant}`)),
+             sql`, `,
+           )}
+    FROM message_rollups_hourly
+    WHERE hour >= ${params.from.toISOString()}::timestamptz AND hour < ${params.to.toISOString()}::timestamptz
+    GROUP BY 1, 2`;
 }
 
 function splitExpression(split: ReportSplit): SQL {

@@ -7,6 +7,7 @@ import { decryptField } from '../email/field-cipher';
 import { fieldContext, type MessageBody } from '../email/prepare-message';
 import type { EmailKeys } from '../keys/email-keys';
 import type { Logger } from '../log';
+import { refreshRollups } from '../reports/refresh-rollups';
 import { claimDueMessages } from './claim-messages';
 import { deliverMessage, type DeliveryOutcome } from './deliver-message';
 import type { SmtpSettings } from './smtp-settings';
@@ -100,7 +101,10 @@ export class SendWorker {
     };
 
     const outcome = await deliverMessage(smtp, outgoing, heloName);
-    await this.options.db.update(messages).set(this.update(message, outcome)).where(eq(messages.id, message.id));
+    await this.options.db.transaction(async (tx) => {
+      await tx.update(messages).set(this.update(message, outcome)).where(eq(messages.id, message.id));
+      await refreshRollups(tx, [message.id]);
+    });
     this.log(message, outcome);
   }
 

@@ -1,6 +1,7 @@
 import { and, eq, gt, gte, isNull, lte, sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
 import { trackingEvents, trackingLinks, type MachineReason } from '../db/schema';
+import { refreshRollups } from '../reports/refresh-rollups';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -21,10 +22,18 @@ export interface TrackingEvent {
  */
 export const ALL_LINKS_WINDOW_MS = 2_000;
 
-/** Writes a batch of events in one transaction, in order, so later events see earlier ones. */
+/**
+ * Writes a batch of events and refreshes their messages' rollups in one
+ * transaction. Events are written grouped by message id, keeping their order
+ * within a message, so later events see earlier ones and two concurrent
+ * batches take their locks in the same order.
+ */
 export async function writeTrackingEvents(db: Database, events: TrackingEvent[]): Promise<void> {
+  // Array.prototype.sort is stable, so events of one message keep their order.
+  const ordered = [...events].sort((a, b) => compareCodeUnits(a.messageId, b.messageId));
   await db.transaction(async (tx) => {
-    for (const event of events) await writeEvent(tx, event);
+    for (const event of ordered) await writeEvent(tx, event);
+    await refreshRollups(tx, ordered.map((event) => event.messageId));
   });
 }
 
@@ -80,4 +89,9 @@ function burstWindow(event: TrackingEvent) {
     gte(trackingEvents.occurredAt, new Date(event.occurredAt.getTime() - ALL_LINKS_WINDOW_MS)),
     lte(trackingEvents.occurredAt, event.occurredAt),
   );
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }

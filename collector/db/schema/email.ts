@@ -19,14 +19,14 @@ export const apiKeys = pgTable(
   (table) => [index().on(table.createdAt)],
 );
 
-/** Where a message is in its life: queued here, being sent, or done. `external` messages were sent elsewhere. */
+/** Stage of a message: queued here, being sent, or done. `external` messages were sent elsewhere. */
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'external';
 
 /**
- * Why a message failed: `hard` a permanent rejection (5xx, or a hard bounce),
- * `soft` temporary failures until retries ran out, `blocked` a rejection for
- * policy or reputation, `dropped` never handed over, such as a TLS
- * requirement the server could not meet.
+ * Reason a message failed. `hard`: a permanent rejection (5xx, or a hard
+ * bounce). `soft`: temporary failures until retries ran out. `blocked`: a
+ * rejection for policy or reputation. `dropped`: never handed over, such as
+ * under a TLS requirement the server could not meet.
  */
 export type FailureKind = 'hard' | 'soft' | 'blocked' | 'dropped';
 
@@ -74,6 +74,8 @@ export const messages = pgTable(
     tlsResult: text(),
     /** Last SMTP reply of a failed attempt, with addresses redacted. */
     lastError: text(),
+    /** Counts this message last added to message_rollups_hourly, so a change applies only the difference. */
+    rollupContribution: jsonb().$type<Record<string, number>>(),
   },
   (table) => [index().on(table.status, table.nextAttemptAt), index().on(table.queuedAt), index().on(table.campaign)],
 );
@@ -95,7 +97,7 @@ export const trackingLinks = pgTable(
   (table) => [uniqueIndex().on(table.messageId, table.linkNumber)],
 );
 
-/** Why a tracking hit was classified as a machine's rather than a person's. */
+/** Reason a tracking hit was classified as a machine's rather than a person's. */
 export type MachineReason = 'head_request' | 'scanner_user_agent' | 'before_delivery' | 'soon_after_delivery' | 'all_links_at_once';
 
 /**
@@ -148,4 +150,61 @@ export const deliveryEvents = pgTable(
     receivedAt: timestamp({ withTimezone: true }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.apiKeyId, table.eventId] }), index().on(table.messageId)],
+);
+
+/** Counters of message_rollups_hourly; `_human` excludes machine events, `_all` includes them. */
+export const ROLLUP_COUNTERS = [
+  'queued', 'sent', 'delivered', 'failed_hard', 'failed_soft', 'failed_blocked', 'failed_dropped', 'secured_encrypted', 'secured_verified',
+  'opened_total_human', 'opened_unique_human', 'clicked_total_human', 'clicked_unique_human',
+  'delivered_opened_human', 'delivered_clicked_human', 'delivered_opened_clicked_human',
+  'opened_total_all', 'opened_unique_all', 'clicked_total_all', 'clicked_unique_all',
+  'delivered_opened_all', 'delivered_clicked_all', 'delivered_opened_clicked_all',
+] as const;
+
+/** One counter name of message_rollups_hourly. */
+export type RollupCounter = (typeof ROLLUP_COUNTERS)[number];
+
+const counter = () => integer().notNull().default(0);
+
+/**
+ * Report counts per UTC hour of queue time and per combination of the
+ * attributes a report can split by. Updated in the same transaction as each
+ * change to a message or its events, so long reports need not scan them.
+ */
+export const messageRollupsHourly = pgTable(
+  'message_rollups_hourly',
+  {
+    hour: timestamp({ withTimezone: true }).notNull(),
+    /** SHA-256 of the attribute values below, so one unique index covers them all. */
+    attributesKey: text().notNull(),
+    fromAddress: text().notNull(),
+    recipientDomain: text().notNull(),
+    subject: text().notNull(),
+    campaign: text(),
+    customFields: jsonb().$type<Record<string, string>>().notNull(),
+    queued: counter(),
+    sent: counter(),
+    delivered: counter(),
+    failedHard: counter(),
+    failedSoft: counter(),
+    failedBlocked: counter(),
+    failedDropped: counter(),
+    securedEncrypted: counter(),
+    securedVerified: counter(),
+    openedTotalHuman: counter(),
+    openedUniqueHuman: counter(),
+    clickedTotalHuman: counter(),
+    clickedUniqueHuman: counter(),
+    deliveredOpenedHuman: counter(),
+    deliveredClickedHuman: counter(),
+    deliveredOpenedClickedHuman: counter(),
+    openedTotalAll: counter(),
+    openedUniqueAll: counter(),
+    clickedTotalAll: counter(),
+    clickedUniqueAll: counter(),
+    deliveredOpenedAll: counter(),
+    deliveredClickedAll: counter(),
+    deliveredOpenedClickedAll: counter(),
+  },
+  (table) => [primaryKey({ columns: [table.hour, table.attributesKey] })],
 );
