@@ -11,10 +11,21 @@ interface Pending<T> {
 }
 
 /**
+ * Writes one batch. It must call `takeBatch` once, inside its transaction,
+ * and write the items it returns.
+ */
+export type BatchWriter<T> = (takeBatch: () => T[]) => Promise<void>;
+
+/**
  * Group commit: items added while a batch is being written wait and are
  * written together in the next batch, so one transaction commits many items
  * under load and a lone item is written at once. `add` resolves only after
  * the batch holding the item has been written, and rejects if that failed.
+ *
+ * The batch is taken when the writer's transaction has started, not before,
+ * so items added while BEGIN waits for a connection join it.
+ * NOTE: on PGlite the pixel benchmark still sees batches of one event per
+ * transaction; the cause is not yet established.
  */
 export class GroupCommit<T> {
   readonly stats: GroupCommitStats = { batches: 0, items: 0 };
@@ -22,7 +33,7 @@ export class GroupCommit<T> {
   private draining: Promise<void> | undefined;
 
   constructor(
-    private readonly write: (items: T[]) => Promise<void>,
+    private readonly write: BatchWriter<T>,
     private readonly maxBatch = 500,
   ) {}
 
@@ -40,14 +51,21 @@ export class GroupCommit<T> {
 
   private async drain(): Promise<void> {
     while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, this.maxBatch);
+      let batch: Pending<T>[] | undefined;
+      const takeBatch = () => {
+        batch ??= this.pending.splice(0, this.maxBatch);
+        return batch.map((entry) => entry.item);
+      };
+
       try {
-        await this.write(batch.map((entry) => entry.item));
+        await this.write(takeBatch);
         this.stats.batches++;
-        this.stats.items += batch.length;
-        for (const entry of batch) entry.resolve();
+        this.stats.items += batch?.length ?? 0;
+        for (const entry of batch ?? []) entry.resolve();
       } catch (error) {
-        for (const entry of batch) entry.reject(error);
+        // A writer that failed before taking its batch (no connection, say) fails everything queued,
+        // so the loop cannot spin on an error that every retry would meet.
+        for (const entry of batch ?? this.pending.splice(0)) entry.reject(error);
       }
     }
 

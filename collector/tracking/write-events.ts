@@ -24,14 +24,15 @@ export const ALL_LINKS_WINDOW_MS = 2_000;
 
 /**
  * Writes a batch of events and refreshes their messages' rollups in one
- * transaction. Events are written grouped by message id, keeping their order
+ * transaction. Given a function, it calls it once the transaction has
+ * started to get the batch (see GroupCommit). Events are written grouped by message id, keeping their order
  * within a message, so later events see earlier ones and two concurrent
  * batches take their locks in the same order.
  */
-export async function writeTrackingEvents(db: Database, events: TrackingEvent[]): Promise<void> {
-  // Array.prototype.sort is stable, so events of one message keep their order.
-  const ordered = [...events].sort((a, b) => compareCodeUnits(a.messageId, b.messageId));
+export async function writeTrackingEvents(db: Database, events: TrackingEvent[] | (() => TrackingEvent[])): Promise<void> {
   await db.transaction(async (tx) => {
+    // Array.prototype.sort is stable, so events of one message keep their order.
+    const ordered = [...(typeof events === 'function' ? events() : events)].sort((a, b) => compareCodeUnits(a.messageId, b.messageId));
     for (const event of ordered) await writeEvent(tx, event);
     await refreshRollups(tx, ordered.map((event) => event.messageId));
   });

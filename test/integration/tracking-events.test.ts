@@ -175,9 +175,27 @@ describe.each(drivers)('tracking events on %s', (driver) => {
     const commit = new GroupCommit<TrackingEvent>((batch) => writeTrackingEvents(database.db, batch));
     const event: TrackingEvent = { messageId: message.id, kind: 'open', linkNumber: 0, occurredAt: LATER, machineReason: undefined };
 
-    // The first event starts a transaction at once; the 49 added while it runs share the next one.
+    // The first add starts a transaction; the batch is taken once BEGIN has run, so the 49 added meanwhile join it.
     await Promise.all(Array.from({ length: 50 }, () => commit.add(event)));
-    expect(commit.stats).toEqual({ batches: 2, items: 50 });
+    expect(commit.stats).toEqual({ batches: 1, items: 50 });
     expect(await eventsOf(message.id)).toHaveLength(50);
+
+    // Items added while that batch is written share the next transaction.
+    const first = commit.add(event);
+    await Promise.resolve();
+    const rest = Array.from({ length: 10 }, () => commit.add(event));
+    await Promise.all([first, ...rest]);
+    expect(commit.stats.items).toBe(61);
+    expect(commit.stats.batches).toBeLessThanOrEqual(3);
+  });
+
+  it('rejects every item when a batch cannot start', async () => {
+    const commit = new GroupCommit<number>(async () => {
+      throw new Error('no connection');
+    });
+    const results = await Promise.allSettled([commit.add(1), commit.add(2)]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    await commit.flush();
+    expect(commit.stats).toEqual({ batches: 0, items: 0 });
   });
 });
