@@ -4,7 +4,7 @@
 //   npx tsx test/bench/pixel-bench.ts [seconds per run, default 5] [concurrency, default 32] [pglite|postgres, default pglite]
 //
 // The collector runs on in-memory PGlite, or on a fresh database on the
-// PostgreSQL server of the integration tests, with one registered message,
+// PostgreSQL server of the integration tests, with 500 registered messages,
 // so each valid-token hit writes one open event through the group commit.
 // The load generator runs in the same process as the servers and competes
 // with them for CPU. Absolute numbers are therefore lower and noisier than a
@@ -26,6 +26,9 @@ const seconds = Number(process.argv[2] ?? 5);
 const concurrency = Number(process.argv[3] ?? 32);
 const driver = process.argv[4] === 'postgres' ? 'postgres' : 'pglite';
 
+// Hits rotate over this many messages, as opens of a real campaign spread over its messages.
+const MESSAGES = 500;
+
 const database = await createTestDatabase(driver);
 const masterKey = randomBytes(32);
 const emailKeys = deriveEmailKeys(masterKey);
@@ -43,10 +46,10 @@ const { key } = await createApiKey(database.db, 'bench', 'bench');
 const stored = await app.request(`/v1/messages/external`, {
   method: 'POST',
   headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-  body: JSON.stringify({ to: 'reader@bench.example', from: 'clinic@bench.example', subject: 'Bench', html: '<p>Hello</p>' }),
+  body: JSON.stringify(Array.from({ length: MESSAGES }, (_, i) => ({ to: `reader${i}@bench.example`, from: 'clinic@bench.example', subject: 'Bench', html: '<p>Hello</p>' }))),
 });
 const external = (await stored.json()) as { messages: { html: string }[] };
-const validToken = /\/t\/o\/([A-Za-z0-9_-]+)/.exec(external.messages[0]!.html)![1]!;
+const validTokens = external.messages.map((message) => /\/t\/o\/([A-Za-z0-9_-]+)/.exec(message.html)![1]!);
 
 const collector = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
 await new Promise((resolve) => collector.once('listening', resolve));
@@ -56,7 +59,7 @@ await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const port = (server: { address(): unknown }) => (server.address() as AddressInfo).port;
 
-async function run(label: string, serverPort: number, path: string): Promise<number> {
+async function run(label: string, serverPort: number, path: string | ((request: number) => string)): Promise<number> {
   let completed = 0;
   const deadline = performance.now() + seconds * 1000;
 
@@ -64,7 +67,7 @@ async function run(label: string, serverPort: number, path: string): Promise<num
     while (performance.now() < deadline) {
       await new Promise<void>((resolve, reject) => {
         http
-          .get({ host: '127.0.0.1', port: serverPort, path, agent, headers: { 'user-agent': 'Mozilla/5.0 (bench)' } }, (response) => {
+          .get({ host: '127.0.0.1', port: serverPort, path: typeof path === 'string' ? path : path(completed), agent, headers: { 'user-agent': 'Mozilla/5.0 (bench)' } }, (response) => {
             response.resume();
             response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`${label}: status ${response.statusCode}`))));
           })
@@ -83,7 +86,7 @@ async function run(label: string, serverPort: number, path: string): Promise<num
 console.log(`Node ${process.version}, ${driver}, ${seconds} s per run, ${concurrency} concurrent keep-alive clients, loopback`);
 const bareRate = await run('bare node:http GIF', port(bare), '/t/o/x');
 const invalidRate = await run('collector /t/o, invalid token', port(collector), '/t/o/not-a-token');
-const validRate = await run('collector /t/o, valid token (writes)', port(collector), `/t/o/${validToken}`);
+const validRate = await run('collector /t/o, valid token (writes)', port(collector), (i) => `/t/o/${validTokens[i % MESSAGES]}`);
 console.log(`ratio collector/bare: invalid token ${(invalidRate / bareRate).toFixed(2)}, valid token ${(validRate / bareRate).toFixed(2)}`);
 
 agent.destroy();
