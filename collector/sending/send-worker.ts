@@ -52,8 +52,26 @@ export class SendWorker {
   /** Claims one batch of due messages and sends them; returns how many were attempted. */
   async runOnce(): Promise<number> {
     const claimed = await claimDueMessages(this.options.db, this.options.clock(), this.options.batchSize);
-    for (const message of claimed) await this.attempt(message);
+    for (const message of claimed) {
+      try {
+        await this.attempt(message);
+      } catch (error) {
+        await this.recordError(message, error);
+      }
+    }
     return claimed.length;
+  }
+
+  // An error of our own (a body that does not decrypt, a lost database connection) must not
+  // retry forever: the claim's lease brings the message back until its attempts run out.
+  private async recordError(message: Message, error: unknown): Promise<void> {
+    this.options.logger.error({ messageId: message.id, attempt: message.attempts, err: error }, 'send attempt failed inside the collector');
+    if (message.attempts < this.options.maxAttempts) return;
+
+    await this.options.db.transaction(async (tx) => {
+      await tx.update(messages).set({ status: 'failed', failedAt: this.options.clock(), failureKind: 'dropped', lastError: 'internal error; see the collector log for this message id', nextAttemptAt: null }).where(eq(messages.id, message.id));
+      await refreshRollups(tx, [message.id]);
+    });
   }
 
   /** Starts polling in the background until stop() is called. */

@@ -191,6 +191,25 @@ describe.each(drivers)('send worker on %s', (driver) => {
     expect(message.tlsLevel).toBe('verified');
   });
 
+  it('drops a message whose body cannot be decrypted', async () => {
+    const id = await queue();
+    await database.db.update(messages).set({ bodyEncrypted: 'v1.AAAA.AAAA.AAAA' }).where(eq(messages.id, id));
+
+    expect(await sendOnly(id, 'plain', { maxAttempts: 2 })).toBe(1);
+    let message = await row(id);
+    expect(message.status).toBe('sending');
+    expect(message.attempts).toBe(1);
+
+    // The lease ends, the second attempt fails the same way, and attempts have run out.
+    now = new Date(now.getTime() + CLAIM_LEASE_MS);
+    await database.db.update(messages).set({ nextAttemptAt: null }).where(eq(messages.status, 'queued'));
+    expect(await worker('plain', { maxAttempts: 2 }).runOnce()).toBe(1);
+    message = await row(id);
+    expect(message.status).toBe('failed');
+    expect(message.failureKind).toBe('dropped');
+    expect(logs.text()).toContain('send attempt failed inside the collector');
+  });
+
   it('claims each message once across workers', async () => {
     await database.db.update(messages).set({ nextAttemptAt: null }).where(eq(messages.status, 'queued'));
     const ids = await Promise.all(Array.from({ length: 12 }, () => queue()));
