@@ -4,6 +4,7 @@ import type { Database } from './db/open-database';
 import type { EmailKeys } from './keys/email-keys';
 import type { KeyCustody } from './keys/key-custody';
 import type { Logger } from './log';
+import type { StaffOptions } from './staff/staff-options';
 
 /** What every route needs, passed in so tests can build an app on any database. */
 export interface AppContext {
@@ -15,6 +16,8 @@ export interface AppContext {
   clock: Clock;
   config: Pick<CollectorConfig, 'publicOrigins' | 'maxSubmissionBytes'>;
   logger: Logger;
+  /** Staff keys, session timeouts, sign-in limits and the clock. */
+  staff: StaffOptions;
   /** Folder with the built browser bundles (sdk/sealpost.js, embed/form-app.js). */
   assetsDir: string;
 }

@@ -7,6 +7,7 @@ import { formRoutes } from './forms/routes';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestLog } from './http/request-log';
 import { reportRoutes } from './reports/routes';
+import { staffApp } from './staff/staff-app';
 import { submissionRoutes } from './submissions/routes';
 import { trackingRoutes } from './tracking/routes';
 
@@ -25,6 +26,7 @@ export function createApp(ctx: AppContext) {
   app.route('/v1/messages', messageRoutes(ctx));
   app.route('/v1/reports', reportRoutes(ctx));
   app.route('/t', trackingRoutes(ctx));
+  app.route('/', staffApp(ctx));
   app.route('/', embedRoutes(ctx));
 
   return app;

@@ -15,6 +15,10 @@ export interface CollectorConfig {
   masterKey?: string;
   /** Largest submission body accepted, in bytes, counted as read. */
   maxSubmissionBytes: number;
+  /** A console session ends after this many minutes without a request. */
+  staffIdleMinutes: number;
+  /** A console session ends this many hours after sign-in. */
+  staffSessionHours: number;
   logLevel: string;
   /** SMTP relay for queued messages; unset means messages stay queued. */
   smtpUrl?: string;
@@ -39,6 +43,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
     databaseUrl: env.DATABASE_URL || undefined,
     masterKey: env.SEALPOST_MASTER_KEY || undefined,
     maxSubmissionBytes: readInteger(env, 'SEALPOST_MAX_SUBMISSION_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    staffIdleMinutes: readInteger(env, 'SEALPOST_STAFF_IDLE_MINUTES', 15, 1, 24 * 60),
+    staffSessionHours: readInteger(env, 'SEALPOST_STAFF_SESSION_HOURS', 12, 1, 7 * 24),
     logLevel: env.LOG_LEVEL ?? 'info',
     smtpUrl: env.SMTP_URL || undefined,
     smtpCaFile: env.SMTP_CA_FILE || undefined,

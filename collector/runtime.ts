@@ -3,6 +3,7 @@ import type { CollectorConfig } from './config';
 import { lockDataDir, type DataDirLock } from './control/data-dir-lock';
 import { openDatabase, type Database } from './db/open-database';
 import { deriveEmailKeys, type EmailKeys } from './keys/email-keys';
+import { deriveStaffKeys, type StaffKeys } from './keys/derive-key';
 import { KeyCustody } from './keys/key-custody';
 import { loadMasterKey } from './keys/master-key';
 import type { Logger } from './log';
@@ -13,6 +14,8 @@ export interface Runtime {
   driver: 'pglite' | 'postgres';
   custody: KeyCustody;
   emailKeys: EmailKeys;
+  /** Keys for staff accounts and console sessions, derived from the master key. */
+  staffKeys: StaffKeys;
   close(): Promise<void>;
 }
 
@@ -41,6 +44,7 @@ export async function openRuntime(config: Pick<CollectorConfig, 'dataDir' | 'dat
       driver,
       custody: new KeyCustody(db, master.key),
       emailKeys: deriveEmailKeys(master.key),
+      staffKeys: deriveStaffKeys(master.key),
       close: async () => {
         await close();
         await lock?.release();

@@ -9,6 +9,7 @@ import type { Logger } from './log';
 import { openRuntime, type Runtime } from './runtime';
 import { SendWorker } from './sending/send-worker';
 import { parseSmtpUrl, type SmtpSettings } from './sending/smtp-settings';
+import { staffOptions } from './staff/staff-options';
 
 /** A running collector: its runtime, its URL, and a way to stop it cleanly. */
 export interface RunningCollector {
@@ -35,7 +36,8 @@ export async function startCollector(config: CollectorConfig, logger: Logger, op
     await options.beforeListen?.(runtime);
     if (!config.databaseUrl) control = await startControlSocket(config.dataDir, runtime, logger);
 
-    const app = createApp({ db: runtime.db, custody: runtime.custody, emailKeys: runtime.emailKeys, clock: systemClock, config, logger, assetsDir: options.assetsDir ?? DEFAULT_ASSETS });
+    const staff = staffOptions(runtime.staffKeys, { idleTimeoutMs: config.staffIdleMinutes * 60_000, absoluteTimeoutMs: config.staffSessionHours * 3_600_000 });
+    const app = createApp({ db: runtime.db, custody: runtime.custody, emailKeys: runtime.emailKeys, clock: systemClock, config, logger, staff, assetsDir: options.assetsDir ?? DEFAULT_ASSETS });
     server = await listen(app.fetch, config.port, config.host);
     sender = startSendWorker(smtp, runtime, logger);
   } catch (error) {

@@ -10,6 +10,12 @@ export interface CollectorClientOptions {
   timeoutMs?: number;
   /** Attempts per call, the first included. */
   attempts?: number;
+  /**
+   * Attempts per submit, the first included. Higher than `attempts`, because
+   * the encrypted answers wait in memory through a collector or database
+   * outage: 12 attempts at a Retry-After of 5 s span about a minute.
+   */
+  submitAttempts?: number;
   /** Delay before the first retry, in milliseconds; it doubles on each retry. */
   retryDelayMs?: number;
   /** Waits between retries; tests inject one that does not sleep. */
@@ -49,15 +55,16 @@ export function createCollectorClient(options: CollectorClientOptions): Collecto
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const timeoutMs = options.timeoutMs ?? 15_000;
   const attempts = Math.max(1, options.attempts ?? 5);
+  const submitAttempts = Math.max(1, options.submitAttempts ?? 12);
   const retryDelayMs = options.retryDelayMs ?? 500;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const base = options.baseUrl.replace(/\/+$/, '');
 
-  async function request<T>(path: string, init: RequestInit): Promise<T> {
+  async function request<T>(path: string, init: RequestInit, maxAttempts = attempts): Promise<T> {
     let lastError: CollectorError | undefined;
 
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (attempt > 1) await sleep(retryDelay(lastError, retryDelayMs * 2 ** (attempt - 2)));
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (attempt > 1) await sleep(retryDelay(lastError, Math.min(retryDelayMs * 2 ** (attempt - 2), MAX_BACKOFF_MS)));
 
       try {
         const response = await doFetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
@@ -81,9 +88,11 @@ export function createCollectorClient(options: CollectorClientOptions): Collecto
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(envelope),
-      }),
+      }, submitAttempts),
   };
 }
+
+const MAX_BACKOFF_MS = 30_000;
 
 // 408 and 429 are worth retrying as well as server errors; other 4xx answers will not change.
 function isRetryable(status: number): boolean {

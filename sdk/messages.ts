@@ -153,7 +153,7 @@ export const ANSWER_ERROR_MESSAGES_BY_KIND: Record<ErrorMessageKind, Partial<Rec
   },
 };
 
-/** The `step_mismatch` sentence for a step of 1, which "in steps of 1" would say poorly. */
+/** The `step_mismatch` sentence for a step of 1, where "in steps of 1" would read awkwardly. */
 export const WHOLE_NUMBER_MESSAGE: Translation = {
   en: 'Enter a whole number for “{label}”.',
   es: 'Introduzca un número entero en «{label}».',

@@ -38,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
 
 /** Reads files named on the command line here, because the collector may run in another folder. */
 async function completeRequest(request: CommandRequest): Promise<CommandRequest> {
+  // Read here, because a running collector does not see this shell's environment.
+  if (request.name === 'users.add' && process.env.SEALPOST_INITIAL_PASSWORD) return { ...request, password: process.env.SEALPOST_INITIAL_PASSWORD };
   if (request.name !== 'forms.publish') return request;
 
   const file = path.resolve(request.file);

@@ -6,6 +6,8 @@ export type CommandRequest =
   | { name: 'submissions.show'; id: string; json: boolean }
   | { name: 'audit.verify' }
   | { name: 'audit.list'; limit: number }
+  | { name: 'users.add'; email: string; role: string; password?: string }
+  | { name: 'users.list' }
   | { name: 'keys.generate-master' }
   | { name: 'apikeys.create'; keyName: string };
 
@@ -29,6 +31,13 @@ Commands:
                            names the first broken entry if it is not intact.
   audit list               Show the newest audit entries.
     --limit N              At most N entries (default 20).
+  users add EMAIL          Add a staff account for the console. Prints a one-time
+                           initial password unless SEALPOST_INITIAL_PASSWORD is
+                           set. The user sets up an authenticator app (TOTP) at
+                           first sign-in.
+    --role ROLE            admin (everything), reviewer (reads and exports
+                           submissions) or analyst (statistics only, no PHI).
+  users list               List staff accounts with role and TOTP status.
   keys generate-master     Print a new random master key for SEALPOST_MASTER_KEY.
   apikeys create           Create a bearer API key for server-to-server routes
                            and print it. It is shown only this once; the
@@ -39,8 +48,13 @@ Environment:
   DATABASE_URL             PostgreSQL URL. Unset: the embedded database in
                            SEALPOST_DATA_DIR.
   SEALPOST_DATA_DIR        Folder of the embedded database (default ./data).
-  SEALPOST_MASTER_KEY      Master key that wraps the forms' private keys
-                           (32 bytes, base64url). Embedded mode generates one.
+  SEALPOST_MASTER_KEY      Master key that wraps the forms' private keys and
+                           from which the staff account and session keys are
+                           derived (32 bytes, base64url). Embedded mode
+                           generates one.
+  SEALPOST_INITIAL_PASSWORD
+                           Initial password for \`users add\` (at least 12
+                           characters) instead of a generated one.
   SEALPOST_ACTOR           Name written to the audit log for this command
                            (default cli:<your user name>).
 
@@ -76,6 +90,14 @@ export function parseCommand(argv: string[]): ParsedArgs {
       return { kind: 'command', request: { name: 'audit.verify' } };
     case 'audit list':
       return { kind: 'command', request: { name: 'audit.list', limit } };
+    case 'users add': {
+      if (!target) return missing('users add EMAIL --role ROLE', 'the email address of the new account');
+      const role = flags.get('role');
+      if (typeof role !== 'string') return missing('users add EMAIL --role ROLE', '--role admin, --role reviewer or --role analyst');
+      return { kind: 'command', request: { name: 'users.add', email: target, role } };
+    }
+    case 'users list':
+      return { kind: 'command', request: { name: 'users.list' } };
     case 'keys generate-master':
       return { kind: 'command', request: { name: 'keys.generate-master' } };
     case 'apikeys create': {
@@ -91,9 +113,9 @@ function missing(usage: string, what: string): ParsedArgs {
   return { kind: 'usage_error', message: `Missing argument: \`${usage}\` needs ${what}.` };
 }
 
-const VALUE_FLAGS = new Set(['form', 'limit', 'name']);
+const VALUE_FLAGS = new Set(['form', 'limit', 'role', 'name']);
+const FLAG_EXAMPLES: Record<string, string> = { limit: '20', role: 'reviewer', name: 'billing-service' };
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
-const EXAMPLE_VALUES: Record<string, string> = { form: 'new-patient-intake', limit: '20', name: 'billing-service' };
 
 function readFlags(argv: string[]): { flags: Map<string, string | true>; positional: string[] } | Error {
   const flags = new Map<string, string | true>();
@@ -110,7 +132,7 @@ function readFlags(argv: string[]): { flags: Map<string, string | true>; positio
       flags.set(name, true);
     } else if (VALUE_FLAGS.has(name)) {
       const value = inline ?? argv[i + 1];
-      if (value === undefined || value.startsWith('--')) return new Error(`--${name} needs a value, such as --${name} ${EXAMPLE_VALUES[name]}.`);
+      if (value === undefined || value.startsWith('--')) return new Error(`--${name} needs a value, such as --${name} ${FLAG_EXAMPLES[name] ?? 'new-patient-intake'}.`);
       flags.set(name, value);
       if (inline === undefined) i++;
     } else {

@@ -9,6 +9,8 @@ import { publishForm } from '../forms/publish-form';
 import { HttpError } from '../http/http-error';
 import { generateMasterKey } from '../keys/master-key';
 import type { Runtime } from '../runtime';
+import { generateInitialPassword } from '../staff/password-hash';
+import { createStaffUser, listStaffUsers, parseRole } from '../staff/staff-users';
 import { listSubmissions, readSubmission } from '../submissions/read-submissions';
 import type { CommandRequest } from './parse-command';
 
@@ -20,7 +22,7 @@ export interface CommandResult {
 }
 
 /** Runs one command against an open runtime on behalf of `actor`. */
-export async function runCommand(runtime: Pick<Runtime, 'db' | 'custody'>, request: CommandRequest, actor: string): Promise<CommandResult> {
+export async function runCommand(runtime: Pick<Runtime, 'db' | 'custody' | 'staffKeys'>, request: CommandRequest, actor: string): Promise<CommandResult> {
   try {
     return ok(await execute(runtime, request, actor));
   } catch (error) {
@@ -29,7 +31,7 @@ export async function runCommand(runtime: Pick<Runtime, 'db' | 'custody'>, reque
   }
 }
 
-async function execute({ db, custody }: Pick<Runtime, 'db' | 'custody'>, request: CommandRequest, actor: string): Promise<string> {
+async function execute({ db, custody, staffKeys }: Pick<Runtime, 'db' | 'custody' | 'staffKeys'>, request: CommandRequest, actor: string): Promise<string> {
   switch (request.name) {
     case 'forms.publish': {
       const result = await publishForm(db, custody, request.definition, actor);
@@ -71,6 +73,18 @@ async function execute({ db, custody }: Pick<Runtime, 'db' | 'custody'>, request
       const rows = await listAudit(db, request.limit);
       if (rows.length === 0) return 'The audit log is empty.';
       return table(['SEQ', 'AT', 'ACTOR', 'ACTION', 'SUBJECT'], rows.map((row) => [String(row.seq), row.at.toISOString(), row.actor, row.action, `${row.subjectType} ${row.subjectId}`]));
+    }
+    case 'users.add': {
+      const password = request.password ?? generateInitialPassword();
+      const user = await createStaffUser(db, staffKeys, { email: request.email, role: parseRole(request.role), password }, actor);
+      const added = `Added ${user.role} ${user.email} (id ${user.id}).`;
+      if (request.password) return `${added}\nThe initial password is the one in SEALPOST_INITIAL_PASSWORD. An authenticator app is set up at first sign-in.`;
+      return `${added}\nInitial password, shown only now: ${password}\nPass it on privately; an authenticator app is set up at first sign-in.`;
+    }
+    case 'users.list': {
+      const users = await listStaffUsers(db, staffKeys);
+      if (users.length === 0) return 'No staff accounts yet; add one with `npm run sealpost -- users add EMAIL --role admin`.';
+      return table(['ID', 'ROLE', 'TOTP', 'EMAIL'], users.map((user) => [user.id, user.role, user.totpEnabled ? 'set up' : 'not yet', user.email]));
     }
     case 'keys.generate-master':
       return generateMasterKey();

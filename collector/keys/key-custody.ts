@@ -18,7 +18,7 @@ export interface PublicFormKey {
  * memory by kid, because a kid's key never changes once stored.
  */
 export class KeyCustody {
-  private readonly cache = new Map<string, Promise<CryptoKey>>();
+  private readonly cache = new Map<string, { formId: string; key: Promise<CryptoKey> }>();
 
   constructor(
     private readonly db: Database,
@@ -50,19 +50,21 @@ export class KeyCustody {
 
   /** Returns the private key of a kid that belongs to the form, retired or not, or undefined. */
   async privateKey(formId: string, kid: string): Promise<CryptoKey | undefined> {
-    const [row] = await this.db
-      .select({ formId: formKeys.formId, wrapped: formKeys.wrappedPrivateKey })
-      .from(formKeys)
-      .where(eq(formKeys.kid, kid))
-      .limit(1);
-    if (!row || row.formId !== formId) return undefined;
+    let entry = this.cache.get(kid);
+    if (!entry) {
+      const [row] = await this.db
+        .select({ formId: formKeys.formId, wrapped: formKeys.wrappedPrivateKey })
+        .from(formKeys)
+        .where(eq(formKeys.kid, kid))
+        .limit(1);
+      if (!row) return undefined;
 
-    let key = this.cache.get(kid);
-    if (!key) {
-      key = importJWK(JSON.parse(unwrapKey(this.masterKey, kid, row.wrapped)) as JWK, JWE_ALG) as Promise<CryptoKey>;
-      this.cache.set(kid, key);
+      const key = importJWK(JSON.parse(unwrapKey(this.masterKey, kid, row.wrapped)) as JWK, JWE_ALG) as Promise<CryptoKey>;
+      entry = { formId: row.formId, key };
+      this.cache.set(kid, entry);
       key.catch(() => this.cache.delete(kid));
     }
-    return key;
+
+    return entry.formId === formId ? entry.key : undefined;
   }
 }

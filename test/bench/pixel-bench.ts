@@ -18,8 +18,11 @@ import { createApiKey } from '../../collector/api-keys/api-key-store';
 import { createApp } from '../../collector/app';
 import { systemClock } from '../../collector/clock';
 import { createTestDatabase } from '../support/test-databases';
+import { reportResult } from './support/report';
 import { deriveEmailKeys } from '../../collector/keys/email-keys';
+import { deriveStaffKeys } from '../../collector/keys/derive-key';
 import { KeyCustody } from '../../collector/keys/key-custody';
+import { staffOptions } from '../../collector/staff/staff-options';
 import { OPEN_PIXEL_GIF, OPEN_PIXEL_HEADERS } from '../../collector/tracking/open-pixel';
 
 const seconds = Number(process.argv[2] ?? 5);
@@ -39,6 +42,7 @@ const app = createApp({
   clock: systemClock,
   config: { publicOrigins: ['http://127.0.0.1'], maxSubmissionBytes: 65536 },
   logger: pino({ level: 'silent' }),
+  staff: staffOptions(deriveStaffKeys(masterKey)),
   assetsDir: '/nonexistent',
 });
 
@@ -87,7 +91,10 @@ console.log(`Node ${process.version}, ${driver}, ${seconds} s per run, ${concurr
 const bareRate = await run('bare node:http GIF', port(bare), '/t/o/x');
 const invalidRate = await run('collector /t/o, invalid token', port(collector), '/t/o/not-a-token');
 const validRate = await run('collector /t/o, valid token (writes)', port(collector), (i) => `/t/o/${validTokens[i % MESSAGES]}`);
-console.log(`ratio collector/bare: invalid token ${(invalidRate / bareRate).toFixed(2)}, valid token ${(validRate / bareRate).toFixed(2)}`);
+const settings = `${driver}, ${concurrency} keep-alive connections, ${seconds} s per run, load generator in the same process`;
+for (const [metric, value] of [['pixel requests per second, invalid token (no write)', invalidRate], ['pixel requests per second, valid token (one open event each)', validRate]] as const) {
+  reportResult({ benchmark: `pixel (${driver})`, metric, unit: 'req/s', value: Math.round(value), baselineName: 'bare node:http GIF', baseline: Math.round(bareRate), ratio: value / bareRate, notes: settings });
+}
 
 agent.destroy();
 collector.close();

@@ -4,7 +4,6 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
 /** Returns a TCP port that was free a moment ago on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -26,7 +25,8 @@ export interface Child {
 
 /** Starts a TypeScript entry point and waits until its output contains `readyText`. */
 export async function startScript(script: string, env: NodeJS.ProcessEnv, readyText: string, timeoutMs = 60_000): Promise<Child> {
-  const child = spawn(TSX, [script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // node with tsx's loader, not the tsx wrapper, so a signal reaches the collector itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => (output += chunk.toString('utf8'));
   child.stdout!.on('data', collect);
@@ -56,7 +56,7 @@ export async function startScript(script: string, env: NodeJS.ProcessEnv, readyT
 
 /** Runs the sealpost CLI to completion. */
 export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(TSX, ['collector/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'collector/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -14,12 +14,17 @@ export interface SealpostErrorDetail {
   code: string;
 }
 
+/** Events of `<sealpost-form>`, by name. They bubble and are composed, so a listener on `document` gets them too. */
+export interface SealpostFormEventMap {
+  'sealpost-ready': CustomEvent<null>;
+  'sealpost-submitted': CustomEvent<SealpostSubmittedDetail>;
+  'sealpost-error': CustomEvent<SealpostErrorDetail>;
+}
+
 declare global {
-  interface HTMLElementEventMap {
-    'sealpost-ready': CustomEvent<null>;
-    'sealpost-submitted': CustomEvent<SealpostSubmittedDetail>;
-    'sealpost-error': CustomEvent<SealpostErrorDetail>;
-  }
+  interface HTMLElementEventMap extends SealpostFormEventMap {}
+
+  interface DocumentEventMap extends SealpostFormEventMap {}
 
   interface HTMLElementTagNameMap {
     'sealpost-form': SealpostFormElement;

@@ -7,7 +7,7 @@ import type { SealpostErrorDetail } from './events';
 // The iframe starts at a height that shows the loading text, then follows the form's resize messages.
 const STYLES = ':host{display:block}iframe{display:block;width:100%;height:12rem;border:0}';
 
-/** Where the iframe points and which origin its messages must come from. */
+/** The iframe's URL and title, and the origin that its messages must come from. */
 interface FrameConfig {
   src: string;
   origin: string;
@@ -82,6 +82,11 @@ export class SealpostFormElement extends HTMLElement {
     frame.title = config.title;
     // Setting src again, even to the same URL, would reload the form and lose the answers.
     if (frame.getAttribute('src') !== config.src) frame.setAttribute('src', config.src);
+
+    // Inserting the frame only once it has a src skips a first load of about:blank.
+    // NOTE: until the collector's page commits, the frame still shows an empty
+    // initial document of the host's origin, which host scripts can read.
+    if (!frame.isConnected) this.shadowRoot?.append(frame);
   }
 
   #readConfig(): FrameConfig | SealpostErrorDetail {
@@ -101,10 +106,9 @@ export class SealpostFormElement extends HTMLElement {
 
   #createFrame(): HTMLIFrameElement {
     const frame = document.createElement('iframe');
-    // The form falls back to the referrer's origin to find its parent where
-    // location.ancestorOrigins is missing (Firefox), so send the origin and no path.
+    // In browsers without location.ancestorOrigins the form finds its parent
+    // from the referrer, so send the origin, and no path, as the referrer.
     frame.referrerPolicy = 'origin';
-    this.shadowRoot?.append(frame);
     this.#frame = frame;
     return frame;
   }

@@ -1,0 +1,102 @@
+import { Hono, type Handler } from 'hono';
+import type { AppContext } from '../app-context';
+import { recordAudit, verifyAuditLog } from '../audit/audit-log';
+import { listForms } from '../forms/form-store';
+import { readSubmission } from '../submissions/read-submissions';
+import { listAuditPage } from './audit-page';
+import { generateInitialPassword } from './password-hash';
+import { clientAddress, readJsonObject, readQueryInteger, stringField } from './request-input';
+import { REVIEWER_AUDIT_ACTIONS, STAFF_ROUTES, type StaffRoute } from './route-table';
+import { clearSessionCookie, needsSecureCookie, writeSessionCookie } from './session-cookie';
+import { signIn } from './sign-in';
+import { noStore, requireRole, sameOriginChanges, type StaffEnv } from './staff-guards';
+import { revokeSession } from './staff-sessions';
+import { changeStaffRole, createStaffUser, listStaffUsers, parseRole } from './staff-users';
+import { countSubmissions, listSubmissionPage } from './submission-page';
+
+/**
+ * Staff routes under /v1/staff. Each is registered from STAFF_ROUTES with
+ * the role guard that the table names, so no route can skip the check.
+ */
+export function staffRoutes(ctx: AppContext) {
+  const { db, staff: options } = ctx;
+  const secure = needsSecureCookie(ctx.config.publicOrigins[0]!);
+  const app = new Hono<StaffEnv>();
+  app.use(noStore(), sameOriginChanges(ctx.config.publicOrigins));
+
+  const on = (route: StaffRoute, handler: Handler<StaffEnv>) => {
+    if (route.roles === 'public') app.on(route.method, route.path, handler);
+    else app.on(route.method, route.path, requireRole(db, options, route.roles, secure), handler);
+  };
+  const actor = (c: Parameters<Handler<StaffEnv>>[0]) => `staff:${c.get('staff').userId}`;
+
+  on(STAFF_ROUTES.signIn, async (c) => {
+    const body = await readJsonObject(c, '{ email, password, code? }');
+    const input = { email: stringField(body, 'email'), password: stringField(body, 'password'), code: stringField(body, 'code', true) };
+    const result = await signIn(db, options, input, clientAddress(c));
+    if (result.status !== 'signed_in') return c.json(result);
+
+    writeSessionCookie(c, result.token, secure);
+    ctx.logger.info({ requestId: c.get('requestId'), userId: result.userId }, 'staff signed in');
+    return c.json({ status: result.status, user: { id: result.userId, role: result.role }, expiresAt: result.expiresAt, idleTimeoutSeconds: options.idleTimeoutMs / 1000 });
+  });
+
+  on(STAFF_ROUTES.currentSession, (c) => {
+    const staff = c.get('staff');
+    return c.json({ user: { id: staff.userId, role: staff.role }, idleExpiresAt: staff.idleExpiresAt, expiresAt: staff.expiresAt, idleTimeoutSeconds: options.idleTimeoutMs / 1000 });
+  });
+
+  on(STAFF_ROUTES.signOut, async (c) => {
+    const staff = c.get('staff');
+    await revokeSession(db, staff.sessionId, options.now());
+    await recordAudit(db, { actor: actor(c), action: 'staff.sign_out', subjectType: 'staff_user', subjectId: staff.userId });
+    clearSessionCookie(c, secure);
+    ctx.logger.info({ requestId: c.get('requestId'), userId: staff.userId }, 'staff signed out');
+    return c.json({ status: 'signed_out' });
+  });
+
+  on(STAFF_ROUTES.listSubmissions, async (c) => {
+    const page = await listSubmissionPage(db, { formId: c.req.query('form'), cursor: c.req.query('cursor'), limit: readQueryInteger('limit', c.req.query('limit'), 25, 200) });
+    return c.json(page);
+  });
+
+  on(STAFF_ROUTES.showSubmission, async (c) => {
+    const { metadata, form, payload } = await readSubmission(db, ctx.custody, c.req.param('id')!, { actor: actor(c), via: 'console' });
+    return c.json({ submission: metadata, form, locale: payload.locale, answers: payload.answers });
+  });
+
+  on(STAFF_ROUTES.exportSubmission, async (c) => {
+    const { metadata, payload } = await readSubmission(db, ctx.custody, c.req.param('id')!, { actor: actor(c), via: 'console-export' });
+    c.header('Content-Disposition', `attachment; filename="submission-${metadata.id}.json"`);
+    return c.json({ ...metadata, locale: payload.locale, answers: payload.answers });
+  });
+
+  on(STAFF_ROUTES.submissionStatistics, async (c) => c.json({ items: await countSubmissions(db) }));
+
+  on(STAFF_ROUTES.listAudit, async (c) => {
+    const before = readQueryInteger('before', c.req.query('before'), undefined, Number.MAX_SAFE_INTEGER);
+    const limit = readQueryInteger('limit', c.req.query('limit'), 50, 500);
+    const actions = c.get('staff').role === 'admin' ? undefined : REVIEWER_AUDIT_ACTIONS;
+    return c.json(await listAuditPage(db, { limit, before, actions }));
+  });
+
+  on(STAFF_ROUTES.verifyAudit, async (c) => c.json(await verifyAuditLog(db)));
+
+  on(STAFF_ROUTES.listUsers, async (c) => c.json({ items: await listStaffUsers(db, options.keys) }));
+
+  on(STAFF_ROUTES.addUser, async (c) => {
+    const body = await readJsonObject(c, '{ email, role }');
+    const initialPassword = generateInitialPassword();
+    const user = await createStaffUser(db, options.keys, { email: stringField(body, 'email'), role: parseRole(body.role), password: initialPassword, passwordCost: options.passwordCost }, actor(c));
+    return c.json({ user, initialPassword }, 201);
+  });
+
+  on(STAFF_ROUTES.changeRole, async (c) => {
+    const body = await readJsonObject(c, '{ role }');
+    return c.json(await changeStaffRole(db, c.req.param('id')!, parseRole(body.role), actor(c)));
+  });
+
+  on(STAFF_ROUTES.listForms, async (c) => c.json({ items: await listForms(db) }));
+
+  return app;
+}

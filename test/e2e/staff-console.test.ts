@@ -1,0 +1,210 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCode } from '../../collector/staff/totp';
+import { encryptSubmission } from '../../sdk/encrypt-answers';
+import type { PublishedForm, SubmissionReceipt } from '../../sdk/form-definition';
+import { formatReceipt, newIdempotencyKey } from '../../sdk/ids';
+import { chromiumMissing, launchChromium } from '../support/browser';
+import { ROOT, freePort, runCli, startScript, type Child } from '../support/processes';
+
+const ARTIFACTS = path.join(ROOT, 'test/artifacts');
+const REVIEWER = { email: 'rhea.okafor@clinic.example', password: 'reviewer initial password 42' };
+const answers = {
+  'full-name': 'Bartholomew Q. Nakashima-Ferreira',
+  'date-of-birth': '1968-02-29',
+  email: 'bart.nf@example.org',
+  reason: 'Follow-up on blood pressure medication',
+  'preferred-contact': 'phone',
+  'has-insurance': 'yes',
+};
+
+// CI installs Chromium; elsewhere the suite says how to install it and skips.
+if (chromiumMissing && process.env.CI) throw new Error(chromiumMissing);
+
+describe.skipIf(chromiumMissing !== undefined)('staff console in Chromium', () => {
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  let collector: Child;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let baseUrl: string;
+  let receipt: SubmissionReceipt;
+  let secret: string;
+
+  beforeAll(async () => {
+    await buildConsoleBundle();
+    await mkdir(ARTIFACTS, { recursive: true });
+
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'sealpost-console-e2e-'));
+    const port = await freePort();
+    baseUrl = `http://localhost:${port}`;
+    env = { SEALPOST_DATA_DIR: dataDir, DATABASE_URL: '', SEALPOST_MASTER_KEY: '', PORT: String(port), SEALPOST_ACTOR: 'e2e-setup' };
+
+    collector = await startScript('collector/main.ts', env, 'collector started');
+    expect((await runCli(['forms', 'publish', path.join(ROOT, 'demo/forms/new-patient-intake.json')], env)).code).toBe(0);
+    receipt = await submit(baseUrl);
+
+    const added = await runCli(['users', 'add', REVIEWER.email, '--role', 'reviewer'], { ...env, SEALPOST_INITIAL_PASSWORD: REVIEWER.password });
+    expect(added.stdout).toContain(`Added reviewer ${REVIEWER.email}`);
+
+    browser = await launchChromium();
+    context = await browser.newContext();
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await collector?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves the console with a strict policy', async () => {
+    const response = await fetch(`${baseUrl}/console`);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toContain('unsafe-inline');
+  });
+
+  it('signs in with TOTP setup', async () => {
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+
+    await page.goto(`${baseUrl}/console`);
+    await page.getByLabel('Email address').fill(REVIEWER.email);
+    await page.getByLabel('Password').fill(REVIEWER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await page.getByRole('heading', { name: 'Set up your authenticator app' }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await expect(page.getByRole('img', { name: /QR code for your authenticator app/ }).isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-totp-setup.png') });
+
+    secret = (await page.locator('code').first().textContent())!.trim();
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    await page.getByLabel('Authenticator code').fill(totpCode(secret, new Date()));
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    await page.getByRole('heading', { name: 'Submissions' }).waitFor();
+    expect(violations).toEqual([]);
+  });
+
+  it('lists the submission without decrypting it', async () => {
+    const row = page.getByRole('row', { name: new RegExp(formatReceipt(receipt.id)) });
+    await row.waitFor();
+    await expect(row.getByRole('cell', { name: 'new-patient-intake' }).count()).resolves.toBe(1);
+    expect(await page.content()).not.toContain(answers['full-name']);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-inbox.png') });
+  });
+
+  it('opens the submission by keyboard with labels', async () => {
+    const open = page.getByRole('button', { name: `Open submission ${formatReceipt(receipt.id)}` });
+    await open.focus();
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('heading', { name: `Submission ${formatReceipt(receipt.id)}` }).waitFor();
+    const text = (await page.locator('sealpost-submission dl').innerText()).replace(/\s+/g, ' ');
+    expect(text).toContain(`Full name ${answers['full-name']}`);
+    expect(text).toContain(`Date of birth ${answers['date-of-birth']}`);
+    expect(text).toContain('Phone No answer');
+    expect(text).toContain('Preferred way to contact you Phone');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-submission.png') });
+  });
+
+  it('finds the read in the audit log', async () => {
+    await page.getByRole('button', { name: 'Audit log' }).click();
+    await page.getByText(/Hash chain intact/).waitFor();
+
+    const row = page.getByRole('row', { name: new RegExp(`submission\\.decrypt.*${receipt.id}`) });
+    await expect(row.count()).resolves.toBe(1);
+    await expect(row.getByRole('cell', { name: /^staff:/ }).count()).resolves.toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-audit.png') });
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    const cli = await runCli(['audit', 'list', '--limit', '3'], env);
+    expect(cli.stdout).toMatch(new RegExp(`staff:[0-9a-f-]{36}\\s+submission\\.decrypt\\s+submission ${receipt.id}`));
+  });
+
+  it('signs out, clears the page and revokes the cookie', async () => {
+    const [cookie] = await context.cookies(baseUrl);
+    expect(cookie).toMatchObject({ name: 'sealpost_session', httpOnly: true, sameSite: 'Strict' });
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You are signed out.').waitFor();
+    expect(await page.locator('body').innerText()).not.toContain(answers['full-name']);
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+
+    const replay = await fetch(`${baseUrl}/v1/staff/session`, { headers: { cookie: `${cookie!.name}=${cookie!.value}` } });
+    expect(replay.status).toBe(401);
+  });
+
+  it('warns before the idle timeout and then signs out', async () => {
+    const idlePage = await context.newPage();
+    await idlePage.clock.install();
+    await idlePage.goto(`${baseUrl}/console`);
+
+    await idlePage.getByLabel('Email address').fill(REVIEWER.email);
+    await idlePage.getByLabel('Password').fill(REVIEWER.password);
+    await idlePage.getByRole('button', { name: 'Sign in' }).click();
+    await idlePage.getByLabel('Authenticator code').waitFor();
+    // The first sign-in may have used the current 30-second step; the next step's code is accepted (one step of drift) and unused.
+    await idlePage.getByLabel('Authenticator code').fill(totpCode(secret, new Date(Date.now() + 30_000)));
+    await idlePage.getByRole('button', { name: 'Continue' }).click();
+    await idlePage.getByRole('heading', { name: 'Submissions' }).waitFor();
+
+    await idlePage.clock.fastForward('14:05');
+    const dialog = idlePage.getByRole('dialog', { name: 'Are you still there?' });
+    await dialog.waitFor();
+    await idlePage.screenshot({ path: path.join(ARTIFACTS, 'console-idle-warning.png') });
+
+    await idlePage.clock.fastForward('01:00');
+    await idlePage.getByText('Your session ended after a period without activity.').waitFor();
+    expect(await dialog.isVisible()).toBe(false);
+    await idlePage.close();
+  });
+});
+
+/**
+ * Runs axe-core in the page and returns the serious and critical violations
+ * as `rule: selectors`. The source is evaluated in the page because the
+ * console's CSP rejects injected script tags.
+ */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  const source = await readFile(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run();
+    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  });
+}
+
+async function submit(baseUrl: string): Promise<SubmissionReceipt> {
+  const published = (await (await fetch(`${baseUrl}/v1/forms/new-patient-intake`)).json()) as PublishedForm;
+  const jwe = await encryptSubmission({ formId: 'new-patient-intake', formVersion: 1, locale: 'en', answers }, published.key.jwk);
+  const response = await fetch(`${baseUrl}/v1/forms/new-patient-intake/submissions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: baseUrl },
+    body: JSON.stringify({ formVersion: 1, kid: published.key.kid, jwe, idempotencyKey: newIdempotencyKey() }),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as SubmissionReceipt;
+}
+
+/** Builds dist/console/console.js, so the test runs against the current source. */
+async function buildConsoleBundle(): Promise<void> {
+  const child = spawn(process.execPath, ['scripts/build-console.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const [code] = (await once(child, 'exit')) as [number];
+  if (code !== 0) throw new Error(`The console bundle did not build:\n${stderr}`);
+}

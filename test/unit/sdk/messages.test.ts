@@ -1,0 +1,37 @@
+import { describe, expect, test } from 'vitest';
+import { ANSWER_ERROR_MESSAGES, ANSWER_ERROR_MESSAGES_BY_KIND, FRAME_TITLE, UI_MESSAGES, WHOLE_NUMBER_MESSAGE, type Translation } from '../../../sdk/messages';
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+
+const all: [string, Translation][] = [
+  ['FRAME_TITLE', FRAME_TITLE],
+  ['WHOLE_NUMBER_MESSAGE', WHOLE_NUMBER_MESSAGE],
+  ...Object.entries(UI_MESSAGES).map(([key, text]): [string, Translation] => [`UI_MESSAGES.${key}`, text]),
+  ...Object.entries(ANSWER_ERROR_MESSAGES).map(([key, text]): [string, Translation] => [`ANSWER_ERROR_MESSAGES.${key}`, text]),
+  ...Object.entries(ANSWER_ERROR_MESSAGES_BY_KIND).flatMap(([kind, texts]) =>
+    Object.entries(texts).map(([key, text]): [string, Translation] => [`${kind}.${key}`, text]),
+  ),
+];
+
+describe('messages', () => {
+  test.each(all)('%s has both languages', (_name, text) => {
+    expect(text.en.trim()).not.toBe('');
+    expect(text.es.trim()).not.toBe('');
+    expect(text.es).not.toBe(text.en);
+  });
+
+  test.each(all)('%s placeholders match', (_name, text) => {
+    expect(placeholders(text.es)).toEqual(placeholders(text.en));
+  });
+
+  test.each(Object.entries(ANSWER_ERROR_MESSAGES))('%s names the field', (_code, text) => {
+    expect(text.en).toContain('{label}');
+    expect(text.es).toContain('{label}');
+  });
+
+  test('limit codes state the limit', () => {
+    for (const code of ['too_short', 'too_long', 'range_underflow', 'range_overflow', 'step_mismatch'] as const) {
+      expect(ANSWER_ERROR_MESSAGES[code].en).toContain('{limit}');
+    }
+  });
+});

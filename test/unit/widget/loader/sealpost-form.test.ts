@@ -1,0 +1,257 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { defineElement } from '../../../../widget/define-element';
+import { SealpostFormElement } from '../../../../widget/loader/sealpost-form';
+
+const COLLECTOR = 'https://collector.example';
+
+interface HappyDomSettings {
+  enableIframePageLoading: boolean;
+  fetch: { interceptor: unknown };
+}
+
+const settings = (window as unknown as { happyDOM: { settings: HappyDomSettings } }).happyDOM.settings;
+const savedSettings = { enableIframePageLoading: settings.enableIframePageLoading, interceptor: settings.fetch.interceptor };
+
+beforeAll(() => {
+  defineElement('sealpost-form', SealpostFormElement);
+
+  // happy-dom refuses to load iframe pages by default and logs each refusal,
+  // so frames here load a blank page that the interceptor serves without any network.
+  settings.enableIframePageLoading = true;
+  settings.fetch.interceptor = {
+    beforeAsyncRequest: async () => new Response('<!doctype html><title>Form</title>', { headers: { 'content-type': 'text/html' } }),
+  };
+});
+
+afterAll(() => {
+  settings.enableIframePageLoading = savedSettings.enableIframePageLoading;
+  settings.fetch.interceptor = savedSettings.interceptor;
+});
+
+afterEach(() => {
+  document.body.replaceChildren();
+  SealpostFormElement.defaultCollector = undefined;
+  vi.restoreAllMocks();
+});
+
+/**
+ * Mounts a form and returns its iframe's window. happy-dom's own postMessage
+ * sets a wrong `source`, so tests dispatch MessageEvents naming that window.
+ */
+function mount(attributes: Record<string, string>) {
+  const element = document.createElement('sealpost-form');
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  document.body.append(element);
+
+  const frame = element.shadowRoot?.querySelector('iframe') ?? null;
+  return { element, frame, frameWindow: frame?.contentWindow ?? null };
+}
+
+function post(data: unknown, origin: string, source: unknown): void {
+  window.dispatchEvent(new MessageEvent('message', { data, origin, source: source as Window }));
+}
+
+function record(element: HTMLElement, type: string): CustomEvent[] {
+  const events: CustomEvent[] = [];
+  element.addEventListener(type, (event) => events.push(event as CustomEvent));
+  return events;
+}
+
+describe('sealpost-form frame', () => {
+  test('src from attributes', () => {
+    const { frame } = mount({ form: 'new patient/intake', collector: `${COLLECTOR}/`, lang: 'es-MX' });
+
+    expect(frame?.getAttribute('src')).toBe(`${COLLECTOR}/embed/forms/new%20patient%2Fintake?lang=es`);
+  });
+
+  test('keeps collector path prefix', () => {
+    const { frame } = mount({ form: 'intake', collector: `${COLLECTOR}/sealpost/`, lang: 'en' });
+
+    expect(frame?.getAttribute('src')).toBe(`${COLLECTOR}/sealpost/embed/forms/intake?lang=en`);
+  });
+
+  test('defaults to script origin', () => {
+    SealpostFormElement.defaultCollector = 'http://localhost:8787';
+    const { frame } = mount({ form: 'intake', lang: 'en' });
+
+    expect(frame?.getAttribute('src')).toBe('http://localhost:8787/embed/forms/intake?lang=en');
+  });
+
+  test('lang falls back to browser', () => {
+    vi.spyOn(navigator, 'language', 'get').mockReturnValue('es-US');
+    const { frame } = mount({ form: 'intake', collector: COLLECTOR });
+
+    expect(frame?.getAttribute('src')).toBe(`${COLLECTOR}/embed/forms/intake?lang=es`);
+  });
+
+  test('unsupported lang becomes en', () => {
+    const { frame } = mount({ form: 'intake', collector: COLLECTOR, lang: 'fr' });
+
+    expect(frame?.getAttribute('src')).toBe(`${COLLECTOR}/embed/forms/intake?lang=en`);
+  });
+
+  test('localized title', () => {
+    expect(mount({ form: 'intake', collector: COLLECTOR, lang: 'en' }).frame?.title).toBe('Patient form');
+    expect(mount({ form: 'intake', collector: COLLECTOR, lang: 'es' }).frame?.title).toBe('Formulario del paciente');
+  });
+
+  test('frame sends origin as referrer', () => {
+    const { frame } = mount({ form: 'intake', collector: COLLECTOR });
+
+    expect(frame?.referrerPolicy).toBe('origin');
+  });
+
+  test('lang change updates src and title', () => {
+    const { element, frame } = mount({ form: 'intake', collector: COLLECTOR, lang: 'en' });
+
+    element.setAttribute('lang', 'es');
+
+    expect(element.shadowRoot?.querySelectorAll('iframe')).toHaveLength(1);
+    expect(frame?.getAttribute('src')).toBe(`${COLLECTOR}/embed/forms/intake?lang=es`);
+    expect(frame?.title).toBe('Formulario del paciente');
+  });
+
+  test('missing form reports error', () => {
+    const events: CustomEvent[] = [];
+    document.addEventListener('sealpost-error', (event) => events.push(event), { once: true });
+
+    const { frame } = mount({ collector: COLLECTOR });
+
+    expect(frame).toBeNull();
+    expect(events[0]?.detail).toEqual({ code: 'missing_form' });
+  });
+
+  test('invalid collector reports error', () => {
+    const events: CustomEvent[] = [];
+    document.addEventListener('sealpost-error', (event) => events.push(event), { once: true });
+
+    const { frame } = mount({ form: 'intake', collector: 'javascript:alert(1)' });
+
+    expect(frame).toBeNull();
+    expect(events[0]?.detail).toEqual({ code: 'invalid_collector' });
+  });
+
+  test('no collector reports error', () => {
+    const events: CustomEvent[] = [];
+    document.addEventListener('sealpost-error', (event) => events.push(event), { once: true });
+
+    mount({ form: 'intake' });
+
+    expect(events[0]?.detail).toEqual({ code: 'invalid_collector' });
+  });
+});
+
+describe('sealpost-form messages', () => {
+  test('frame window is stable', () => {
+    const { frame, frameWindow } = mount({ form: 'intake', collector: COLLECTOR });
+
+    expect(frameWindow).not.toBeNull();
+    expect(frame?.contentWindow).toBe(frameWindow);
+  });
+
+  test('submitted re-dispatched with detail', () => {
+    const { element, frameWindow } = mount({ form: 'intake', collector: COLLECTOR });
+    const events: CustomEvent[] = [];
+    document.addEventListener('sealpost-submitted', (event) => events.push(event), { once: true });
+
+    post({ source: 'sealpost', type: 'submitted', receiptId: '7K3M9QXD2BNP4R6T' }, COLLECTOR, frameWindow);
+
+    expect(events).toHaveLength(1);
+    expect(events[0]?.detail).toEqual({ receiptId: '7K3M9QXD2BNP4R6T' });
+    expect(events[0]?.target).toBe(element);
+    expect(events[0]?.bubbles).toBe(true);
+    expect(events[0]?.composed).toBe(true);
+  });
+
+  test('ready and error re-dispatched', () => {
+    const { element, frameWindow } = mount({ form: 'intake', collector: COLLECTOR });
+    const ready = record(element, 'sealpost-ready');
+    const errors = record(element, 'sealpost-error');
+
+    post({ source: 'sealpost', type: 'ready' }, COLLECTOR, frameWindow);
+    post({ source: 'sealpost', type: 'error', code: 'insecure_context' }, COLLECTOR, frameWindow);
+
+    expect(ready).toHaveLength(1);
+    expect(ready[0]?.bubbles).toBe(true);
+    expect(ready[0]?.composed).toBe(true);
+    expect(errors.map((event) => event.detail)).toEqual([{ code: 'insecure_context' }]);
+  });
+
+  test('resize sets frame height', () => {
+    const { frame, frameWindow } = mount({ form: 'intake', collector: COLLECTOR });
+
+    post({ source: 'sealpost', type: 'resize', height: 640.2 }, COLLECTOR, frameWindow);
+
+    expect(frame?.style.height).toBe('641px');
+  });
+
+  test('wrong origin ignored', () => {
+    const { element, frame, frameWindow } = mount({ form: 'intake', collector: COLLECTOR });
+    const submitted = record(element, 'sealpost-submitted');
+
+    post({ source: 'sealpost', type: 'submitted', receiptId: 'ABC' }, 'https://evil.example', frameWindow);
+    post({ source: 'sealpost', type: 'resize', height: 10 }, 'https://collector.example:8443', frameWindow);
+
+    expect(submitted).toHaveLength(0);
+    expect(frame?.style.height).toBe('');
+  });
+
+  test('wrong source ignored', () => {
+    const { element, frame } = mount({ form: 'intake', collector: COLLECTOR });
+    const submitted = record(element, 'sealpost-submitted');
+
+    post({ source: 'sealpost', type: 'submitted', receiptId: 'ABC' }, COLLECTOR, window);
+    post({ source: 'sealpost', type: 'submitted', receiptId: 'ABC' }, COLLECTOR, null);
+    post({ source: 'sealpost', type: 'resize', height: 10 }, COLLECTOR, { postMessage() {} });
+
+    expect(submitted).toHaveLength(0);
+    expect(frame?.style.height).toBe('');
+  });
+
+  test('malformed message ignored', () => {
+    const { element, frameWindow } = mount({ form: 'intake', collector: COLLECTOR });
+    const submitted = record(element, 'sealpost-submitted');
+
+    post({ source: 'sealpost', type: 'submitted', receiptId: 'name: Ana Ruiz' }, COLLECTOR, frameWindow);
+    post('{"source":"sealpost","type":"ready"}', COLLECTOR, frameWindow);
+
+    expect(submitted).toHaveLength(0);
+  });
+
+  test('two forms keep own messages', () => {
+    const first = mount({ form: 'intake', collector: COLLECTOR });
+    const second = mount({ form: 'consent', collector: COLLECTOR });
+    const firstEvents = record(first.element, 'sealpost-submitted');
+    const secondEvents = record(second.element, 'sealpost-submitted');
+
+    post({ source: 'sealpost', type: 'submitted', receiptId: 'SECOND' }, COLLECTOR, second.frameWindow);
+
+    expect(firstEvents).toHaveLength(0);
+    expect(secondEvents.map((event) => event.detail)).toEqual([{ receiptId: 'SECOND' }]);
+  });
+
+  test('disconnect removes listener', () => {
+    const add = vi.spyOn(window, 'addEventListener');
+    const remove = vi.spyOn(window, 'removeEventListener');
+    const { element } = mount({ form: 'intake', collector: COLLECTOR });
+    const listener = add.mock.calls.find(([type]) => type === 'message')?.[1];
+
+    element.remove();
+
+    expect(listener).toBeTypeOf('function');
+    expect(remove).toHaveBeenCalledWith('message', listener);
+  });
+
+  test('reconnect listens again', () => {
+    const { element } = mount({ form: 'intake', collector: COLLECTOR });
+    const ready = record(element, 'sealpost-ready');
+    element.remove();
+    document.body.append(element);
+    const frame = element.shadowRoot?.querySelector('iframe');
+
+    post({ source: 'sealpost', type: 'ready' }, COLLECTOR, frame?.contentWindow);
+
+    expect(frame?.contentWindow).not.toBeNull();
+    expect(ready).toHaveLength(1);
+  });
+});

@@ -1,0 +1,69 @@
+import type { AnswerField, Locale } from '../../sdk/form-definition';
+import { localize } from '../../sdk/localize';
+import {
+  ANSWER_ERROR_MESSAGES,
+  ANSWER_ERROR_MESSAGES_BY_KIND,
+  WHOLE_NUMBER_MESSAGE,
+  type ErrorMessageKind,
+  type Translation,
+} from '../../sdk/messages';
+import type { AnswerError } from '../../sdk/validate-answers';
+import { formatMessage } from './format-message';
+
+/**
+ * Describes an answer error as one sentence in the patient's language, naming
+ * the field by its label and stating the broken limit. `field` is undefined
+ * for an answer the form does not have, which is then named by its id.
+ *
+ * @example
+ * answerErrorText({ field: 'full-name', code: 'required' }, fullNameField, 'es');
+ * // 'Introduzca «Nombre completo».'
+ */
+export function answerErrorText(error: AnswerError, field: AnswerField | undefined, locale: Locale): string {
+  const label = field ? localize(field.label, locale) : error.field;
+  const kind = field ? messageKind(field) : undefined;
+  const limit = error.limit === undefined ? '' : formatLimit(error.limit, kind, locale);
+
+  return formatMessage(pickMessage(error, kind), locale, { label, limit });
+}
+
+function pickMessage(error: AnswerError, kind: ErrorMessageKind | undefined): Translation {
+  if (error.code === 'step_mismatch' && error.limit === 1) return WHOLE_NUMBER_MESSAGE;
+
+  const byKind = kind ? ANSWER_ERROR_MESSAGES_BY_KIND[kind][error.code] : undefined;
+  return byKind ?? ANSWER_ERROR_MESSAGES[error.code];
+}
+
+function messageKind(field: AnswerField): ErrorMessageKind | undefined {
+  switch (field.type) {
+    case 'select':
+    case 'radio':
+    case 'checkbox-group':
+      return 'choice';
+    case 'checkbox':
+    case 'date':
+    case 'number':
+      return field.type;
+    default:
+      return undefined;
+  }
+}
+
+function formatLimit(limit: number | string, kind: ErrorMessageKind | undefined, locale: Locale): string {
+  if (typeof limit === 'number') return new Intl.NumberFormat(locale).format(limit);
+  if (kind === 'date') return formatDate(limit, locale);
+  return limit;
+}
+
+/**
+ * Formats a `YYYY-MM-DD` date in the patient's language, such as "January 1, 1900"
+ * or "1 de enero de 1900". The date is read and formatted in UTC, so the day
+ * never shifts with the browser's time zone.
+ */
+function formatDate(value: string, locale: Locale): string {
+  const [year, month, day] = value.split('-').map(Number);
+  if (year === undefined || month === undefined || day === undefined) return value;
+
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+}

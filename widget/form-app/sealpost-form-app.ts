@@ -1,0 +1,393 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { CollectorError, createCollectorClient, type CollectorClient } from '../../sdk/collector-client';
+import { isAnswerField, type AnswerField, type Answers, type Locale, type PublishedForm, type SubmissionReceipt } from '../../sdk/form-definition';
+import { formatReceipt } from '../../sdk/ids';
+import { localize, resolveLocale } from '../../sdk/localize';
+import { UI_MESSAGES } from '../../sdk/messages';
+import { localDateString, validateAnswers, validateField, type AnswerError } from '../../sdk/validate-answers';
+import { SEALPOST_VERSION } from '../version';
+import { answerErrorText } from './error-messages';
+import { controlId } from './field-ids';
+import { formAppStyles } from './form-app.styles';
+import { formatMessage } from './format-message';
+import { openParentChannel, type ParentChannel } from './parent-channel';
+import { readAnswer } from './read-answer';
+import { renderField } from './render-fields';
+import { buildPayload, submitAnswers } from './submit-answers';
+
+/** Stages of the app: `sending` keeps the form on screen but accepts no second submit. */
+type Phase = 'loading' | 'load-failed' | 'ready' | 'sending' | 'done';
+
+/**
+ * `<sealpost-form-app>` is the patient form that runs inside the iframe, on the
+ * collector's origin. It loads the published form, validates answers with the
+ * SDK's rules, encrypts them in the page and posts the ciphertext. The host page
+ * gets only PHI-free messages: `ready`, `resize`, `submitted` and `error`.
+ *
+ * @example
+ * <script type="module" src="/embed/assets/form-app.js"></script>
+ * <sealpost-form-app form="new-patient-intake" lang="es"></sealpost-form-app>
+ */
+export class SealpostFormApp extends LitElement {
+  /** Version of the Sealpost build that defined this class, compared on registration. */
+  static readonly sealpostVersion = SEALPOST_VERSION;
+
+  static override styles = formAppStyles;
+
+  /** Id of the published form to load, such as `new-patient-intake`. */
+  @property() form = '';
+
+  /** Language tag from the `lang` attribute, such as `es` or `es-MX`; the browser's language when absent. */
+  @property({ attribute: 'lang' }) language?: string;
+
+  @state() private phase: Phase = 'loading';
+  @state() private loadFailure: 'not_found' | 'unavailable' = 'unavailable';
+  @state() private published: PublishedForm | undefined;
+  @state() private errors: ReadonlyMap<string, AnswerError> = new Map();
+  @state() private summaryVisible = false;
+  @state() private sendFailed = false;
+  @state() private insecure = false;
+  @state() private receiptId: string | undefined;
+
+  // Answers live only here and in the controls: never in storage, URLs or logs.
+  // Values are replaced on each input event rather than bound back into the
+  // controls, so a re-render never rewrites what the patient is typing.
+  private answers: Answers = {};
+  private readonly touched = new Set<string>();
+  private client: CollectorClient | undefined;
+  private channel: ParentChannel | undefined;
+  private readyPosted = false;
+  private resizeObserver: ResizeObserver | undefined;
+  private lastHeight = -1;
+  private loadCount = 0;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.readyPosted) this.observeSize();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('form')) void this.load();
+  }
+
+  private get locale(): Locale {
+    return resolveLocale(this.language ?? navigator.language);
+  }
+
+  /** Client for the collector that served this page, created on first use. */
+  private get collector(): CollectorClient {
+    this.client ??= createCollectorClient({ baseUrl: location.origin });
+    return this.client;
+  }
+
+  private text(message: keyof typeof UI_MESSAGES, values?: Record<string, string>): string {
+    return formatMessage(UI_MESSAGES[message], this.locale, values);
+  }
+
+  /** Loads the form named by `form`; a newer call makes an older one's result stale. */
+  private async load(): Promise<void> {
+    const formId = this.form;
+    const attempt = ++this.loadCount;
+    this.wipeAnswers();
+    this.published = undefined;
+    this.phase = 'loading';
+
+    if (!formId) {
+      this.loadFailure = 'not_found';
+      this.phase = 'load-failed';
+      return;
+    }
+
+    try {
+      const published = await this.collector.getForm(formId);
+      if (attempt !== this.loadCount) return;
+
+      this.published = published;
+      this.insecure = !hasWebCrypto();
+      this.channel = openParentChannel(published.definition.allowedOrigins);
+      this.phase = 'ready';
+      await this.updateComplete;
+      this.announceReady();
+    } catch (error) {
+      if (attempt !== this.loadCount) return;
+
+      this.loadFailure = error instanceof CollectorError && error.status === 404 ? 'not_found' : 'unavailable';
+      this.phase = 'load-failed';
+    }
+  }
+
+  private announceReady(): void {
+    if (this.readyPosted) return;
+
+    this.readyPosted = true;
+    this.channel?.post({ type: 'ready' });
+    this.observeSize();
+  }
+
+  /** Reports the document's height so that the loader can size the iframe to fit without a scrollbar. */
+  private observeSize(): void {
+    if (this.resizeObserver || typeof ResizeObserver === 'undefined') return;
+
+    this.resizeObserver = new ResizeObserver(() => this.postHeight());
+    this.resizeObserver.observe(document.documentElement);
+    this.postHeight();
+  }
+
+  private postHeight(): void {
+    // The root element's own box is as tall as the content, whatever the
+    // iframe's height, so growing the iframe does not feed back into this.
+    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (height === this.lastHeight) return;
+
+    this.lastHeight = height;
+    this.channel?.post({ type: 'resize', height });
+  }
+
+  private answerField(target: EventTarget | null): { field: AnswerField; container: Element } | undefined {
+    const container = target instanceof Element ? target.closest('[data-field]') : null;
+    const id = container?.getAttribute('data-field');
+    const field = this.published?.definition.fields.find((candidate) => candidate.id === id);
+    if (!container || !field || !isAnswerField(field)) return undefined;
+
+    return { field, container };
+  }
+
+  private store(field: AnswerField, container: Element): void {
+    const value = readAnswer(field, container);
+    if (value === undefined) delete this.answers[field.id];
+    else this.answers[field.id] = value;
+  }
+
+  private onInput(event: Event): void {
+    const found = this.answerField(event.target);
+    if (!found) return;
+
+    this.store(found.field, found.container);
+    this.touched.add(found.field.id);
+  }
+
+  private onChange(event: Event): void {
+    const found = this.answerField(event.target);
+    if (!found) return;
+
+    this.store(found.field, found.container);
+    this.touched.add(found.field.id);
+    this.validate(found.field);
+  }
+
+  /** Validates a field the patient has changed once focus leaves it, but not when focus moves within a group. */
+  private onFocusOut(event: FocusEvent): void {
+    const found = this.answerField(event.target);
+    if (!found || !this.touched.has(found.field.id)) return;
+    if (event.relatedTarget instanceof Node && found.container.contains(event.relatedTarget)) return;
+
+    this.validate(found.field);
+  }
+
+  private validate(field: AnswerField): void {
+    const error = validateField(field, this.answers[field.id], localDateString(new Date()));
+    const errors = new Map(this.errors);
+    if (error) errors.set(field.id, error);
+    else errors.delete(field.id);
+    this.errors = errors;
+  }
+
+  private async onSubmit(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    // The phase changes to `sending` before the first await, so a second click
+    // or a second Enter arrives here while sending and is dropped.
+    if (this.phase !== 'ready' || !this.published) return;
+
+    const { definition } = this.published;
+    const errors = validateAnswers(definition, this.answers, localDateString(new Date()));
+    for (const field of definition.fields.filter(isAnswerField)) this.touched.add(field.id);
+    this.errors = new Map(errors.map((error) => [error.field, error]));
+    this.sendFailed = false;
+
+    if (errors.length > 0) {
+      this.summaryVisible = true;
+      return this.focusAfterRender('error-summary');
+    }
+    this.summaryVisible = false;
+
+    if (!hasWebCrypto()) {
+      this.insecure = true;
+      this.channel?.post({ type: 'error', code: 'insecure_context' });
+      return this.focusAfterRender('insecure-notice');
+    }
+
+    await this.send(this.published);
+  }
+
+  private async send(published: PublishedForm): Promise<void> {
+    this.phase = 'sending';
+    try {
+      const receipt = await submitAnswers(this.collector, published, buildPayload(published.definition, this.answers, this.locale));
+      this.finish(receipt);
+    } catch (error) {
+      // NOTE: field errors that the collector returns are shown as one general
+      // failure, because they name no limit for the sentences and local
+      // validation already applies the same rules.
+      this.phase = 'ready';
+      this.sendFailed = true;
+      this.channel?.post({ type: 'error', code: sendErrorCode(error) });
+      await this.focusAfterRender('send-error');
+    }
+  }
+
+  private finish(receipt: SubmissionReceipt): void {
+    // Dropping every reference lets the answers be garbage-collected. JavaScript
+    // strings cannot be overwritten, so this is the most a page can do.
+    this.wipeAnswers();
+    this.receiptId = receipt.id;
+    this.phase = 'done';
+    this.channel?.post({ type: 'submitted', receiptId: receipt.id });
+    void this.focusAfterRender('confirmation-title');
+  }
+
+  private wipeAnswers(): void {
+    this.answers = {};
+    this.touched.clear();
+    this.errors = new Map();
+    this.summaryVisible = false;
+    this.sendFailed = false;
+  }
+
+  private async focusAfterRender(id: string): Promise<void> {
+    await this.updateComplete;
+    this.shadowRoot?.getElementById(id)?.focus();
+  }
+
+  /** Focuses a field from the error summary: its control, or the checked (else first) input of a group. */
+  private focusField(fieldId: string): void {
+    const target = this.shadowRoot?.getElementById(controlId(fieldId));
+    const control = target?.tagName === 'FIELDSET' ? (target.querySelector('input:checked') ?? target.querySelector('input')) : target;
+    (control as HTMLElement | null | undefined)?.focus();
+  }
+
+  private errorText(field: AnswerField): string | undefined {
+    const error = this.errors.get(field.id);
+    return error ? answerErrorText(error, field, this.locale) : undefined;
+  }
+
+  override render(): TemplateResult {
+    // The iframe has a document of its own, so the form is that document's main landmark.
+    return html`<main class="app" lang=${this.locale}>${this.renderPhase()}</main>`;
+  }
+
+  private renderPhase(): TemplateResult {
+    switch (this.phase) {
+      case 'loading':
+        return html`<p role="status">${this.text('loading')}</p>`;
+      case 'load-failed':
+        return this.renderLoadFailure();
+      case 'done':
+        return html`${this.renderHeader()}${this.renderConfirmation()}`;
+      default:
+        return html`${this.renderHeader()}${this.renderInsecureNotice()}${this.renderSummary()}${this.renderForm()}`;
+    }
+  }
+
+  private renderLoadFailure(): TemplateResult {
+    if (this.loadFailure === 'not_found') return html`<p role="alert">${this.text('formNotFound')}</p>`;
+
+    return html`
+      <div role="alert">
+        <p>${this.text('loadFailed')}</p>
+        <button type="button" @click=${() => void this.load()}>${this.text('retry')}</button>
+      </div>
+    `;
+  }
+
+  private renderHeader(): TemplateResult {
+    const definition = this.published?.definition;
+    const description = definition?.description
+      ? html`<p class="description">${localize(definition.description, this.locale)}</p>`
+      : nothing;
+    return html`<h1>${localize(definition?.title, this.locale)}</h1>${description}`;
+  }
+
+  private renderInsecureNotice(): TemplateResult | typeof nothing {
+    if (!this.insecure) return nothing;
+
+    return html`<p class="notice" id="insecure-notice" role="alert" tabindex="-1">${this.text('insecureContext')}</p>`;
+  }
+
+  private renderSummary(): TemplateResult | typeof nothing {
+    const fields = (this.published?.definition.fields ?? []).filter(isAnswerField).filter((field) => this.errors.has(field.id));
+    if (!this.summaryVisible || fields.length === 0) return nothing;
+
+    return html`
+      <div class="error-summary" id="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
+        <h2 id="error-summary-title">${this.text('errorSummaryTitle')}</h2>
+        <ul>
+          ${fields.map(
+            (field) => html`<li><button type="button" @click=${() => this.focusField(field.id)}>${this.errorText(field)}</button></li>`,
+          )}
+        </ul>
+      </div>
+    `;
+  }
+
+  private renderForm(): TemplateResult {
+    const sending = this.phase === 'sending';
+    const today = localDateString(new Date());
+    const sendError = this.sendFailed
+      ? html`<p class="notice" id="send-error" role="alert" tabindex="-1">${this.text('sendFailed')}</p>`
+      : nothing;
+
+    // aria-disabled rather than disabled keeps the button focused while
+    // sending; the phase check in onSubmit does the actual blocking.
+    return html`
+      <form novalidate aria-busy=${sending ? 'true' : 'false'} @submit=${this.onSubmit} @input=${this.onInput}
+        @change=${this.onChange} @focusout=${this.onFocusOut}>
+        ${(this.published?.definition.fields ?? []).map((field) =>
+          renderField(field, { locale: this.locale, today, error: isAnswerField(field) ? this.errorText(field) : undefined }),
+        )}
+        ${sendError}
+        <div class="actions">
+          <button type="submit" aria-disabled=${sending ? 'true' : 'false'}>${this.text('submit')}</button>
+          <p class="progress" role="status">${sending ? this.text('sending') : ''}</p>
+        </div>
+      </form>
+    `;
+  }
+
+  private renderConfirmation(): TemplateResult {
+    const receipt = formatReceipt(this.receiptId ?? '');
+    return html`
+      <div class="confirmation">
+        <h2 id="confirmation-title" tabindex="-1">${this.text('submittedTitle')}</h2>
+        <p>${this.text('receipt', { receipt })}</p>
+      </div>
+    `;
+  }
+}
+
+/** WebCrypto, which jose needs, exists only in secure contexts (HTTPS, localhost). */
+function hasWebCrypto(): boolean {
+  return Boolean(globalThis.crypto?.subtle);
+}
+
+/**
+ * Picks the code to post to the host page for a failed submit: the collector's
+ * error code, `submit_failed` for a code outside `[a-z_]`, and `encryption_failed`
+ * for an error thrown before any request, which only encryption can throw.
+ */
+function sendErrorCode(error: unknown): string {
+  if (!(error instanceof CollectorError)) return 'encryption_failed';
+  return /^[a-z_]{1,64}$/.test(error.code) ? error.code : 'submit_failed';
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sealpost-form-app': SealpostFormApp;
+  }
+}
