@@ -1,5 +1,7 @@
+import type { Clock } from './clock';
 import type { CollectorConfig } from './config';
 import type { Database } from './db/open-database';
+import type { EmailKeys } from './keys/email-keys';
 import type { KeyCustody } from './keys/key-custody';
 import type { Logger } from './log';
 import type { StaffOptions } from './staff/staff-options';
@@ -9,6 +11,10 @@ import type { WorkflowEngine } from './workflows/workflow-engine';
 export interface AppContext {
   db: Database;
   custody: KeyCustody;
+  /** Keys derived from the master key for message encryption and tracking tokens. */
+  emailKeys: EmailKeys;
+  /** Source of the current time for queueing, tracking and reports. */
+  clock: Clock;
   config: Pick<CollectorConfig, 'publicOrigins' | 'maxSubmissionBytes'>;
   logger: Logger;
   /** Staff keys, session timeouts, sign-in limits and the clock. */

@@ -2,15 +2,18 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { AppContext, AppEnv } from './app-context';
 import { contactRoutes } from './contacts/routes';
+import { messageRoutes } from './email/routes';
 import { embedRoutes } from './embed/routes';
 import { formRoutes } from './forms/routes';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestLog } from './http/request-log';
+import { reportRoutes } from './reports/routes';
 import { staffApp } from './staff/staff-app';
 import { submissionRoutes } from './submissions/routes';
 import { eventRoutes } from './workflows/event-routes';
 import { workflowReportRoutes } from './workflows/report-routes';
 import { workflowRoutes } from './workflows/routes';
+import { trackingRoutes } from './tracking/routes';
 
 /** Builds the collector's HTTP app on the given database and keys. */
 export function createApp(ctx: AppContext) {
@@ -24,6 +27,9 @@ export function createApp(ctx: AppContext) {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.route('/v1/forms', formRoutes(ctx));
   app.route('/v1/forms', submissionRoutes(ctx));
+  app.route('/v1/messages', messageRoutes(ctx));
+  app.route('/v1/reports', reportRoutes(ctx));
+  app.route('/t', trackingRoutes(ctx));
   app.route('/', staffApp(ctx));
   app.route('/', embedRoutes(ctx));
   if (ctx.workflowEngine) {

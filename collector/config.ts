@@ -26,6 +26,10 @@ export interface CollectorConfig {
   workflowPollMs: number;
   /** Milliseconds a claimed workflow job stays leased before another process may take it. */
   workflowLeaseMs: number;
+  /** SMTP relay for queued messages; unset means messages stay queued. */
+  smtpUrl?: string;
+  /** PEM file of extra CA certificates trusted for the relay's TLS certificate. */
+  smtpCaFile?: string;
 }
 
 /**
@@ -51,6 +55,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
     workflowWorker: readSwitch(env, 'SEALPOST_WORKFLOW_WORKER', true),
     workflowPollMs: readInteger(env, 'SEALPOST_WORKFLOW_POLL_MS', 1000, 10, 600_000),
     workflowLeaseMs: readInteger(env, 'SEALPOST_WORKFLOW_LEASE_MS', 60_000, 1000, 3_600_000),
+    smtpUrl: env.SMTP_URL || undefined,
+    smtpCaFile: env.SMTP_CA_FILE || undefined,
   };
 }
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { CollectorConfig } from './config';
 import { lockDataDir, type DataDirLock } from './control/data-dir-lock';
 import { openDatabase, type Database } from './db/open-database';
+import { deriveEmailKeys, type EmailKeys } from './keys/email-keys';
 import { deriveStaffKeys, type StaffKeys } from './keys/derive-key';
 import { KeyCustody } from './keys/key-custody';
 import { loadMasterKey } from './keys/master-key';
@@ -12,6 +13,7 @@ export interface Runtime {
   db: Database;
   driver: 'pglite' | 'postgres';
   custody: KeyCustody;
+  emailKeys: EmailKeys;
   /** Keys for staff accounts and console sessions, derived from the master key. */
   staffKeys: StaffKeys;
   /** The master key, from which the contact and webhook keys are derived. */
@@ -43,6 +45,7 @@ export async function openRuntime(config: Pick<CollectorConfig, 'dataDir' | 'dat
       db,
       driver,
       custody: new KeyCustody(db, master.key),
+      emailKeys: deriveEmailKeys(master.key),
       staffKeys: deriveStaffKeys(master.key),
       masterKey: master.key,
       close: async () => {

@@ -1,11 +1,15 @@
 import net from 'node:net';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app';
+import { systemClock } from './clock';
 import type { CollectorConfig } from './config';
 import { startControlSocket } from './control/control-socket';
 import type { Logger } from './log';
 import { openRuntime, type Runtime } from './runtime';
+import { SendWorker } from './sending/send-worker';
+import { parseSmtpUrl, type SmtpSettings } from './sending/smtp-settings';
 import { staffOptions } from './staff/staff-options';
 import { deriveContactKeys } from './contacts/contact-crypto';
 import { createWorkflowEngine, type WorkflowEngineOptions } from './workflows/workflow-engine';
@@ -37,10 +41,13 @@ const DEFAULT_ASSETS = fileURLToPath(new URL('../dist', import.meta.url));
 export async function startCollector(config: CollectorConfig, logger: Logger, options: StartOptions = {}): Promise<RunningCollector> {
   // Checked before the slow database start, so a busy port fails at once.
   await assertPortFree(config.port, config.host, 'PORT');
+  // An invalid SMTP_URL or CA file stops start-up before anything is opened.
+  const smtp = await readSmtpSettings(config);
   const runtime = await openRuntime(config, logger);
   let server: ServerType | undefined;
   let control: { close(): Promise<void> } | undefined;
   let worker: WorkflowWorker | undefined;
+  let sender: SendWorker | undefined;
 
   try {
     await options.beforeListen?.(runtime);
@@ -48,10 +55,12 @@ export async function startCollector(config: CollectorConfig, logger: Logger, op
 
     const staff = staffOptions(runtime.staffKeys, { idleTimeoutMs: config.staffIdleMinutes * 60_000, absoluteTimeoutMs: config.staffSessionHours * 3_600_000 });
     const workflowEngine = createWorkflowEngine({ db: runtime.db, masterKey: runtime.masterKey, contactKeys: deriveContactKeys(runtime.masterKey), logger, leaseMs: config.workflowLeaseMs, ...options.workflowEngine });
-    const app = createApp({ db: runtime.db, custody: runtime.custody, config, logger, staff, assetsDir: options.assetsDir ?? DEFAULT_ASSETS, workflowEngine });
+    const app = createApp({ db: runtime.db, custody: runtime.custody, emailKeys: runtime.emailKeys, clock: systemClock, config, logger, staff, assetsDir: options.assetsDir ?? DEFAULT_ASSETS, workflowEngine });
     server = await listen(app.fetch, config.port, config.host);
     if (options.workflowWorker ?? config.workflowWorker) worker = startWorkflowWorker(workflowEngine, { pollMs: config.workflowPollMs });
+    sender = startSendWorker(smtp, runtime, logger);
   } catch (error) {
+    await sender?.stop();
     await worker?.stop();
     await control?.close();
     await runtime.close();
@@ -65,6 +74,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger, op
     runtime,
     url,
     close: async () => {
+      await sender?.stop();
       await new Promise<void>((resolve) => server!.close(() => resolve()));
       await worker?.stop();
       await control?.close();
@@ -93,4 +103,29 @@ function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostn
       reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${hostname} is already in use; stop the other process or set PORT to a free port.`) : error);
     });
   });
+}
+
+async function readSmtpSettings(config: CollectorConfig): Promise<SmtpSettings | undefined> {
+  if (!config.smtpUrl) return undefined;
+
+  let ca: string | undefined;
+  if (config.smtpCaFile) {
+    try {
+      ca = await readFile(config.smtpCaFile, 'utf8');
+    } catch (error) {
+      throw new Error(`SMTP_CA_FILE=${JSON.stringify(config.smtpCaFile)} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path.`);
+    }
+  }
+  return parseSmtpUrl(config.smtpUrl, ca);
+}
+
+function startSendWorker(smtp: SmtpSettings | undefined, runtime: Runtime, logger: Logger): SendWorker | undefined {
+  if (!smtp) {
+    logger.warn('SMTP_URL is not set, so queued messages are not sent; set it to smtp://relay.example:587 to send them');
+    return undefined;
+  }
+
+  const worker = new SendWorker({ db: runtime.db, keys: runtime.emailKeys, smtp, logger, clock: systemClock });
+  worker.start();
+  return worker;
 }

@@ -1,21 +1,33 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Database } from '../db/open-database';
 import { HttpError } from '../http/http-error';
-import { findApiKey } from './api-key-store';
+import { verifyApiKey, type ApiKeyIdentity } from './api-key-store';
 
-/** Hono variables set once a request's API key checked out. */
-export type ApiKeyEnv = { Variables: { requestId: string; apiKeyId: string } };
+/** Hono variables of a route behind requireApiKey. */
+export type ApiKeyEnv = { Variables: { requestId: string; apiKey: ApiKeyIdentity } };
 
-/** Requires `Authorization: Bearer <API key>` naming an unrevoked key; sets `apiKeyId`. */
+// RFC 6750 section 3: a 401 for a bearer-protected resource carries WWW-Authenticate.
+const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="sealpost"' };
+
+/**
+ * Rejects a request without a valid `Authorization: Bearer <key>` header with
+ * 401, and otherwise sets `apiKey` for the handler. The key never appears in
+ * an error or a log line.
+ */
 export function requireApiKey(db: Database): MiddlewareHandler<ApiKeyEnv> {
   return async (c, next) => {
-    const match = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '');
-    if (!match) throw new HttpError(401, 'api_key_required', 'This route needs an API key: send `Authorization: Bearer <key>`; create a key with `npm run sealpost -- api-keys create NAME`.', {}, { 'WWW-Authenticate': 'Bearer' });
+    const header = c.req.header('authorization');
+    if (!header) {
+      throw new HttpError(401, 'missing_api_key', 'This route needs an API key: send `Authorization: Bearer <key>`; create a key with `npm run sealpost -- apikeys create --name NAME`.', {}, CHALLENGE);
+    }
 
-    const key = await findApiKey(db, match[1]!);
-    if (!key) throw new HttpError(401, 'api_key_invalid', 'The API key is unknown or revoked; create a new one with `npm run sealpost -- api-keys create NAME`.', {}, { 'WWW-Authenticate': 'Bearer' });
+    const [scheme, key, ...rest] = header.trim().split(/\s+/);
+    const identity = scheme?.toLowerCase() === 'bearer' && key && rest.length === 0 ? await verifyApiKey(db, key) : undefined;
+    if (!identity) {
+      throw new HttpError(401, 'invalid_api_key', 'The API key is invalid or revoked; send `Authorization: Bearer <key>` with a key from `npm run sealpost -- apikeys create --name NAME`.', {}, { 'WWW-Authenticate': 'Bearer realm="sealpost", error="invalid_token"' });
+    }
 
-    c.set('apiKeyId', key.id);
+    c.set('apiKey', identity);
     await next();
   };
 }

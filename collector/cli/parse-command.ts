@@ -12,7 +12,7 @@ export type CommandRequest =
   | { name: 'workflows.publish'; file: string; definition?: unknown }
   | { name: 'workflows.list' }
   | { name: 'workflows.webhook-secret'; workflowId: string }
-  | { name: 'api-keys.create'; keyName: string };
+  | { name: 'apikeys.create'; keyName: string };
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'command'; request: CommandRequest } | { kind: 'usage_error'; message: string };
 
@@ -50,9 +50,10 @@ Commands:
                            Print the hex key of the workflow's webhook
                            signatures (HMAC-SHA256 over "timestamp.body").
                            Writes an audit entry.
-  api-keys create NAME     Create a server API key and print it once. Send it as
-                           \`Authorization: Bearer <key>\` to /v1/workflows,
-                           /v1/events, /v1/contacts and /v1/reports.
+  apikeys create           Create a bearer API key for server-to-server routes
+                           and print it. It is shown only this once; the
+                           collector stores only its hash. Writes an audit entry.
+    --name NAME            What the key is for, such as billing-service.
 
 Environment:
   DATABASE_URL             PostgreSQL URL. Unset: the embedded database in
@@ -116,8 +117,10 @@ export function parseCommand(argv: string[]): ParsedArgs {
       return { kind: 'command', request: { name: 'workflows.list' } };
     case 'workflows webhook-secret':
       return target ? { kind: 'command', request: { name: 'workflows.webhook-secret', workflowId: target } } : missing('workflows webhook-secret ID', 'a workflow id from `workflows list`');
-    case 'api-keys create':
-      return target ? { kind: 'command', request: { name: 'api-keys.create', keyName: target } } : missing('api-keys create NAME', 'a name saying who uses the key, such as clinic-crm');
+    case 'apikeys create': {
+      const keyName = flags.get('name');
+      return typeof keyName === 'string' ? { kind: 'command', request: { name: 'apikeys.create', keyName } } : missing('apikeys create --name NAME', 'a name saying what the key is for');
+    }
     default:
       return { kind: 'usage_error', message: `Unknown command ${JSON.stringify(command)}; run \`npm run sealpost -- --help\` for the list of commands.` };
   }
@@ -127,8 +130,8 @@ function missing(usage: string, what: string): ParsedArgs {
   return { kind: 'usage_error', message: `Missing argument: \`${usage}\` needs ${what}.` };
 }
 
-const VALUE_FLAGS = new Set(['form', 'limit', 'role']);
-const FLAG_EXAMPLES: Record<string, string> = { limit: '20', role: 'reviewer' };
+const VALUE_FLAGS = new Set(['form', 'limit', 'role', 'name']);
+const FLAG_EXAMPLES: Record<string, string> = { limit: '20', role: 'reviewer', name: 'billing-service' };
 const BOOLEAN_FLAGS = new Set(['json', 'help']);
 
 function readFlags(argv: string[]): { flags: Map<string, string | true>; positional: string[] } | Error {

@@ -2,6 +2,7 @@ import type { AnswerValue, FormDefinition, SubmissionPayload } from '../../sdk/f
 import { isAnswerField } from '../../sdk/form-definition';
 import { formatReceipt } from '../../sdk/ids';
 import { localize } from '../../sdk/localize';
+import { createApiKey } from '../api-keys/api-key-store';
 import { listAudit, recordAudit, verifyAuditLog } from '../audit/audit-log';
 import { listForms } from '../forms/form-store';
 import { publishForm } from '../forms/publish-form';
@@ -11,7 +12,6 @@ import type { Runtime } from '../runtime';
 import { generateInitialPassword } from '../staff/password-hash';
 import { createStaffUser, listStaffUsers, parseRole } from '../staff/staff-users';
 import { listSubmissions, readSubmission } from '../submissions/read-submissions';
-import { createApiKey } from '../api-keys/api-key-store';
 import { listWorkflows, publishWorkflow } from '../workflows/publish-workflow';
 import { systemResolver } from '../workflows/webhooks/url-guard';
 import { webhookSecret } from '../workflows/webhooks/webhook-signature';
@@ -107,9 +107,9 @@ async function execute({ db, custody, staffKeys, masterKey }: Pick<Runtime, 'db'
       await recordAudit(db, { actor, action: 'workflow.webhook_secret.read', subjectType: 'workflow', subjectId: request.workflowId });
       return webhookSecret(masterKey, request.workflowId).toString('hex');
     }
-    case 'api-keys.create': {
-      const { id, key } = await createApiKey(db, request.keyName);
-      return `Created API key ${id} (${request.keyName}). It is shown only now:\n${key}`;
+    case 'apikeys.create': {
+      const { id, key } = await createApiKey(db, request.keyName, actor);
+      return [`Created API key ${id}. Copy it now: it is not stored and cannot be shown again.`, '', key].join('\n');
     }
   }
 }

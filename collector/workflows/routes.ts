@@ -19,7 +19,7 @@ export function workflowRoutes(db: Database, engine: WorkflowEngine) {
     .get('/', async (c) => c.json({ workflows: await listWorkflows(db) }))
     .post('/', async (c) => {
       const body = await readJsonObject(c.req.raw, 'a workflow definition');
-      const result = await publishWorkflow(db, body, { actor: `api-key:${c.get('apiKeyId')}`, resolve: engine.resolve, now: engine.clock.now() });
+      const result = await publishWorkflow(db, body, { actor: `api-key:${c.get('apiKey').id}`, resolve: engine.resolve, now: engine.clock.now() });
       engine.logger.info({ requestId: c.get('requestId'), workflowId: result.workflowId, version: result.version, status: result.status }, 'workflow published');
       return c.json(result, result.status === 'unchanged' ? 200 : 201);
     })
@@ -33,7 +33,7 @@ export function workflowRoutes(db: Database, engine: WorkflowEngine) {
       return c.json(row.definition);
     })
     .delete('/:id', async (c) => {
-      const result = await deleteWorkflow(db, c.req.param('id'), { actor: `api-key:${c.get('apiKeyId')}`, now: engine.clock.now() });
+      const result = await deleteWorkflow(db, c.req.param('id'), { actor: `api-key:${c.get('apiKey').id}`, now: engine.clock.now() });
       engine.logger.info({ requestId: c.get('requestId'), workflowId: c.req.param('id'), endedRuns: result.endedRuns }, 'workflow deleted');
       return c.json(result);
     });

@@ -7,6 +7,8 @@ import { createApiKey } from '../../collector/api-keys/api-key-store';
 import { createApp } from '../../collector/app';
 import { decryptEmail, emailBlindIndex } from '../../collector/contacts/contact-crypto';
 import { auditLog, contacts, workflowStepRuns } from '../../collector/db/schema';
+import { systemClock } from '../../collector/clock';
+import { deriveEmailKeys } from '../../collector/keys/email-keys';
 import { KeyCustody } from '../../collector/keys/key-custody';
 import { deriveStaffKeys } from '../../collector/keys/derive-key';
 import { staffOptions } from '../../collector/staff/staff-options';
@@ -39,12 +41,14 @@ describe.each(drivers)('workflow API on %s', (driver) => {
       db: database.db,
       custody: new KeyCustody(database.db, masterKey),
       staff: staffOptions(deriveStaffKeys(masterKey)),
+      emailKeys: deriveEmailKeys(masterKey),
+      clock: systemClock,
       config: { publicOrigins: [COLLECTOR_ORIGIN], maxSubmissionBytes: MAX_SUBMISSION_BYTES },
       logger: pino({ level: 'silent' }),
       assetsDir: fileURLToPath(new URL('../../dist', import.meta.url)),
       workflowEngine: harness.engine,
     });
-    key = (await createApiKey(database.db, 'test')).key;
+    key = (await createApiKey(database.db, 'test', 'test:setup')).key;
   });
 
   afterAll(async () => {
@@ -58,13 +62,13 @@ describe.each(drivers)('workflow API on %s', (driver) => {
   it('rejects a missing API key', async () => {
     const response = await app.request('/v1/workflows');
     expect(response.status).toBe(401);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('api_key_required');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('missing_api_key');
   });
 
   it('rejects an unknown API key', async () => {
     const response = await call('GET', '/v1/workflows', undefined, { authorization: 'Bearer sp_live_unknown' });
     expect(response.status).toBe(401);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('api_key_invalid');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_api_key');
   });
 
   it('publishes and lists a workflow', async () => {

@@ -50,12 +50,6 @@ describe('workflow CLI commands', () => {
     expect(result.stderr).toBe('The workflow definition is invalid:\n  steps[0] "welcome": wait.duration must be an ISO 8601 duration such as P3D\n');
   });
 
-  it('creates an API key shown once', async () => {
-    const result = await runCli(['api-keys', 'create', 'clinic-crm'], env);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Created API key [0-9a-f-]{36} \(clinic-crm\)\. It is shown only now:\nsp_live_[A-Za-z0-9_-]{43}\n$/);
-  });
-
   it('prints the webhook secret with an audit entry', async () => {
     const { webhookSecret } = await import('../../collector/workflows/webhooks/webhook-signature');
     const result = await runCli(['workflows', 'webhook-secret', 'cli-flow'], env);

@@ -4,9 +4,12 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { createApp } from '../../collector/app';
 import type { AppContext } from '../../collector/app-context';
+import { systemClock, type Clock } from '../../collector/clock';
 import { publishForm } from '../../collector/forms/publish-form';
 import { deriveStaffKeys } from '../../collector/keys/derive-key';
+import { deriveEmailKeys } from '../../collector/keys/email-keys';
 import { KeyCustody } from '../../collector/keys/key-custody';
+import type { Logger } from '../../collector/log';
 import { staffOptions, type StaffOptions } from '../../collector/staff/staff-options';
 import type { FormDefinition } from '../../sdk/form-definition';
 import type { TestDatabase } from './test-databases';
@@ -21,22 +24,26 @@ export function intakeForm(): FormDefinition {
 }
 
 /**
- * Creates a collector app on a test database, publishes the intake form and
- * discards logs. `staff` overrides staff settings, such as a test clock.
+ * Creates a collector app on a test database and publishes the intake form.
+ * `options` overrides staff settings (such as a test clock), the email
+ * engine's clock, and the logger, which otherwise discards everything.
  */
-export async function createTestCollector(database: TestDatabase, staff: Partial<StaffOptions> = {}) {
+export async function createTestCollector(database: TestDatabase, options: Partial<StaffOptions> & { logger?: Logger; clock?: Clock } = {}) {
   const masterKey = randomBytes(32);
   const custody = new KeyCustody(database.db, masterKey);
-  const { keys, ...overrides } = staff;
+  const emailKeys = deriveEmailKeys(masterKey);
+  const { keys, logger, clock, ...overrides } = options;
   const staffSettings = staffOptions(keys ?? deriveStaffKeys(masterKey), overrides);
   const published = await publishForm(database.db, custody, intakeForm(), 'test:setup');
   const context: AppContext = {
     db: database.db,
     custody,
+    emailKeys,
+    clock: clock ?? systemClock,
     config: { publicOrigins: [COLLECTOR_ORIGIN], maxSubmissionBytes: MAX_SUBMISSION_BYTES },
-    logger: pino({ level: 'silent' }),
+    logger: logger ?? pino({ level: 'silent' }),
     staff: staffSettings,
     assetsDir: fileURLToPath(new URL('../../dist', import.meta.url)),
   };
-  return { app: createApp(context), context, custody, staff: staffSettings, kid: published.kid };
+  return { app: createApp(context), context, custody, emailKeys, staff: staffSettings, kid: published.kid };
 }

@@ -1,17 +1,20 @@
-import { pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
- * Server-to-server API keys. Only the SHA-256 of a key is stored: the key is
- * 32 random bytes, so a slow hash would add nothing against guessing.
+ * Bearer keys for server-to-server routes. The key itself is shown once at
+ * creation; only the SHA-256 of its secret part is stored, and `id` (also
+ * written inside the key) finds the row without scanning. The secret is 32
+ * random bytes, so a slow hash would add nothing against guessing.
  */
 export const apiKeys = pgTable(
   'api_keys',
   {
     id: text().primaryKey(),
     name: text().notNull(),
-    keySha256: text().notNull(),
+    secretSha256: text().notNull(),
+    createdBy: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp({ withTimezone: true }),
   },
-  (table) => [uniqueIndex().on(table.keySha256)],
+  (table) => [index().on(table.createdAt)],
 );

@@ -5,3 +5,4 @@ export * from './submissions';
 export * from './api-keys';
 export * from './contacts';
 export * from './workflows';
+export * from './email';

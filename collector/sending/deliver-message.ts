@@ -1,0 +1,119 @@
+import type { TLSSocket } from 'node:tls';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type { TlsLevel } from '../db/schema';
+import { redactReply } from './redact-reply';
+import type { SmtpSettings } from './smtp-settings';
+import { tlsResultType, type TlsResultType } from './tls-result';
+
+/** A decrypted message, ready for the wire. */
+export interface OutgoingMessage {
+  id: string;
+  from: string;
+  to: string;
+  subject: string;
+  html?: string;
+  text?: string;
+  /** When true, the message is sent only over TLS with a verified certificate. */
+  requireTls: boolean;
+}
+
+/** Outcome of one delivery attempt. Replies have their addresses redacted. */
+export type DeliveryOutcome =
+  | { kind: 'sent'; tlsLevel: TlsLevel; reply: string }
+  | { kind: 'temporary'; smtpCode: number | null; reply: string }
+  | { kind: 'permanent'; smtpCode: number; reply: string }
+  | { kind: 'tls_required'; tlsLevel: TlsLevel; result: TlsResultType };
+
+const TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
+
+/**
+ * Sends one message over a new SMTP connection and reports its TLS level:
+ * none, encrypted (TLS whose certificate did not verify) or verified.
+ * Certificates are checked but not enforced, so that the level can be
+ * recorded. A message that requires TLS is stopped before MAIL FROM when the
+ * connection is not verified, and the outcome names the RFC 8460 result type.
+ */
+export async function deliverMessage(settings: SmtpSettings, message: OutgoingMessage, heloName: string): Promise<DeliveryOutcome> {
+  const connection = new SMTPConnection({
+    host: settings.host,
+    port: settings.port,
+    secure: settings.implicitTls,
+    name: heloName,
+    logger: false,
+    ...TIMEOUTS,
+    tls: { rejectUnauthorized: false, ...(settings.ca ? { ca: [settings.ca] } : {}) },
+  });
+
+  try {
+    await connect(connection);
+    const tlsLevel = tlsLevelOf(connection);
+    if (message.requireTls && tlsLevel !== 'verified') {
+      return { kind: 'tls_required', tlsLevel, result: tlsLevel === 'none' ? 'starttls-not-supported' : tlsResultType(tlsSocket(connection)?.authorizationError?.toString()) };
+    }
+
+    if (settings.user) await login(connection, settings.user, settings.password ?? '');
+    const info = await send(connection, message);
+    return { kind: 'sent', tlsLevel, reply: redactReply(info.response ?? '') };
+  } catch (error) {
+    return failureOutcome(error);
+  } finally {
+    connection.quit();
+  }
+}
+
+// Node sets `authorized` on the TLS socket only when the chain and the host name verified.
+function tlsLevelOf(connection: SMTPConnection): TlsLevel {
+  if (!connection.secure) return 'none';
+  return tlsSocket(connection)?.authorized ? 'verified' : 'encrypted';
+}
+
+// NOTE: `_socket` is internal to nodemailer's SMTPConnection (checked on 10.6.1);
+// it is the only way to read the TLS socket's verification result.
+function tlsSocket(connection: SMTPConnection): TLSSocket | undefined {
+  const socket = (connection as unknown as { _socket?: TLSSocket })._socket;
+  return socket && 'authorized' in socket ? socket : undefined;
+}
+
+function failureOutcome(error: unknown): DeliveryOutcome {
+  const { responseCode, response, message } = error as { responseCode?: number; response?: string; message?: string };
+  const reply = redactReply(response ?? message ?? 'unknown error');
+  if (responseCode && responseCode >= 500 && responseCode < 600) return { kind: 'permanent', smtpCode: responseCode, reply };
+
+  // 4xx replies and network errors (refused, reset, timed out) may succeed later.
+  return { kind: 'temporary', smtpCode: responseCode ?? null, reply };
+}
+
+function connect(connection: SMTPConnection): Promise<void> {
+  return new Promise((resolve, reject) => {
+    connection.once('error', reject);
+    connection.connect(() => {
+      connection.removeListener('error', reject);
+
+      // Errors after the handshake arrive through callbacks; this keeps a late one from crashing the process.
+      connection.on('error', () => {});
+      resolve();
+    });
+  });
+}
+
+function login(connection: SMTPConnection, user: string, pass: string): Promise<void> {
+  return new Promise((resolve, reject) => connection.login({ user, pass }, (error) => (error ? reject(error) : resolve())));
+}
+
+async function send(connection: SMTPConnection, message: OutgoingMessage): Promise<{ response?: string }> {
+  const raw = await new MailComposer({
+    from: message.from,
+    to: message.to,
+    subject: message.subject,
+    ...(message.html !== undefined ? { html: message.html } : {}),
+    ...(message.text !== undefined ? { text: message.text } : {}),
+    headers: { 'X-Sealpost-Message-Id': message.id },
+  })
+    .compile()
+    .build();
+
+  return new Promise((resolve, reject) => {
+    connection.send({ from: message.from, to: [message.to] }, raw, (error, info) => (error ? reject(error) : resolve(info ?? {})));
+  });
+}

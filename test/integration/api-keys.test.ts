@@ -1,0 +1,139 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey, verifyApiKey } from '../../collector/api-keys/api-key-store';
+import { requireApiKey, type ApiKeyEnv } from '../../collector/api-keys/require-api-key';
+import { listAudit } from '../../collector/audit/audit-log';
+import { openDatabase, type OpenDatabase } from '../../collector/db/open-database';
+import { apiKeys } from '../../collector/db/schema';
+import { errorHandler } from '../../collector/http/error-handler';
+import { runCli } from '../support/processes';
+import { createTestDatabase, drivers, type TestDatabase } from '../support/test-databases';
+
+const MASTER_KEY = 'nT5m4Gx1yGJHnPjY1kQ0q0o9yCwq7cG3zW2oVtWl8aE';
+const KEY_LINE = /^sealpost_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/m;
+
+describe.each(drivers)('apikeys create CLI on %s', (driver) => {
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  let server: TestDatabase | undefined;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'sealpost-apikeys-'));
+    env = { SEALPOST_DATA_DIR: dataDir, DATABASE_URL: '', SEALPOST_MASTER_KEY: MASTER_KEY, SEALPOST_ACTOR: 'admin@clinic.example' };
+    if (driver === 'postgres') {
+      server = await createTestDatabase('postgres');
+      env = { ...env, DATABASE_URL: server.url };
+    }
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  // The embedded folder can be opened only while no CLI process holds it.
+  async function open(): Promise<OpenDatabase> {
+    return driver === 'postgres' ? openDatabase({ databaseUrl: server!.url }) : openDatabase({ pgliteDir: path.join(dataDir, 'pgdata') });
+  }
+
+  it('prints a key once, stores its hash and audits', async () => {
+    const result = await runCli(['apikeys', 'create', '--name', 'billing-service'], env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain('sealpost_');
+    expect(result.stdout).toMatch(/^Created API key [0-9a-f]{16}\. Copy it now: it is not stored and cannot be shown again\.$/m);
+    const key = KEY_LINE.exec(result.stdout)![0];
+    const id = key.split('_')[1]!;
+
+    const database = await open();
+    try {
+      const [row] = await database.db.select().from(apiKeys).where(eq(apiKeys.id, id));
+      expect(row!.name).toBe('billing-service');
+      expect(row!.createdBy).toBe('admin@clinic.example');
+      expect(JSON.stringify(row)).not.toContain(key.split('_')[2]);
+      expect(await verifyApiKey(database.db, key)).toEqual({ id, name: 'billing-service' });
+
+      const [entry] = await listAudit(database.db, 1);
+      expect(entry).toMatchObject({ actor: 'admin@clinic.example', action: 'apikey.create', subjectType: 'api_key', subjectId: id, details: { name: 'billing-service' } });
+      expect(JSON.stringify(entry)).not.toContain(key);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('rejects a missing name', async () => {
+    const result = await runCli(['apikeys', 'create'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('Missing argument: `apikeys create --name NAME` needs a name saying what the key is for.\n');
+  });
+
+  it('rejects a blank name and stores nothing', async () => {
+    const result = await runCli(['apikeys', 'create', '--name', '   '], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('The API key name must be 1 to 100 printable characters, such as --name "billing-service".\n');
+
+    const database = await open();
+    try {
+      expect(await database.db.select().from(apiKeys)).toHaveLength(1);
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+describe.each(drivers)('bearer middleware on %s', (driver) => {
+  let database: TestDatabase;
+  let key: string;
+  let app: Hono<ApiKeyEnv>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    key = (await createApiKey(database.db, 'reports', 'test:setup')).key;
+    app = new Hono<ApiKeyEnv>();
+    app.onError(errorHandler(pino({ level: 'silent' })));
+    app.get('/private', requireApiKey(database.db), (c) => c.json({ caller: c.get('apiKey').name }));
+  });
+
+  afterAll(async () => {
+    await database?.dispose();
+  });
+
+  it('accepts a valid key', async () => {
+    const response = await app.request('/private', { headers: { authorization: `Bearer ${key}` } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ caller: 'reports' });
+  });
+
+  it('rejects a missing key with 401', async () => {
+    const response = await app.request('/private');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="sealpost"');
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('missing_api_key');
+    expect(body.error.message).toContain('Authorization: Bearer <key>');
+  });
+
+  it.each([
+    ['a wrong secret', (k: string) => `Bearer ${k.slice(0, -4)}AAAA`],
+    ['an unknown id', (k: string) => `Bearer sealpost_0000000000000000_${k.split('_')[2]}`],
+    ['a malformed key', () => 'Bearer not-a-key'],
+    ['another scheme', (k: string) => `Basic ${k}`],
+  ])('rejects %s with 401', async (_case, header) => {
+    const response = await app.request('/private', { headers: { authorization: header(key) } });
+    expect(response.status).toBe(401);
+    const text = await response.text();
+    expect(JSON.parse(text).error.code).toBe('invalid_api_key');
+    expect(text).not.toContain(key.split('_')[2]);
+  });
+
+  it('rejects a revoked key', async () => {
+    const created = await createApiKey(database.db, 'old', 'test:setup');
+    await database.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, created.id));
+    const response = await app.request('/private', { headers: { authorization: `Bearer ${created.key}` } });
+    expect(response.status).toBe(401);
+  });
+});

@@ -1,0 +1,132 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveryEvents, messages, trackingLinks } from '../../collector/db/schema';
+import type { EmailKeys } from '../../collector/keys/email-keys';
+import { apiHeaders, queueTrackedMessage, readStoredMessage, sampleMessage } from '../support/email-fixtures';
+import { createTestCollector } from '../support/test-collector';
+import { createTestDatabase, drivers, type TestDatabase } from '../support/test-databases';
+
+type ErrorBody = { error: { code: string; message: string; index?: number; field?: string } };
+
+describe.each(drivers)('delivery events and external messages on %s', (driver) => {
+  let database: TestDatabase;
+  let app: Awaited<ReturnType<typeof createTestCollector>>['app'];
+  let keys: EmailKeys;
+  let headers: Record<string, string>;
+  const now = new Date('2026-03-10T15:00:00Z');
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    const collector = await createTestCollector(database, { clock: () => now });
+    app = collector.app;
+    keys = collector.emailKeys;
+    headers = await apiHeaders(database.db);
+  });
+
+  afterAll(async () => {
+    await database?.dispose();
+  });
+
+  async function postEvents(body: unknown) {
+    return app.request('/v1/messages/events', { method: 'POST', headers, body: JSON.stringify(body) });
+  }
+
+  async function message(id: string) {
+    const [row] = await database.db.select().from(messages).where(eq(messages.id, id));
+    return row!;
+  }
+
+  it('applies delivered and complained events', async () => {
+    const { id } = await queueTrackedMessage(app, database.db, keys, headers);
+    const response = await postEvents([
+      { id: 'evt-1', messageId: id, type: 'delivered', occurredAt: '2026-03-10T14:01:00Z' },
+      { id: 'evt-2', messageId: id, type: 'complained', occurredAt: '2026-03-10T16:00:00+01:00' },
+    ]);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ recorded: 2, duplicates: 0 });
+
+    const row = await message(id);
+    expect(row.deliveredAt).toEqual(new Date('2026-03-10T14:01:00Z'));
+    expect(row.complainedAt).toEqual(new Date('2026-03-10T15:00:00Z'));
+    expect(row.failureKind).toBeNull();
+  });
+
+  it('ignores a repeated event id', async () => {
+    const { id } = await queueTrackedMessage(app, database.db, keys, headers);
+    const event = { id: 'evt-bounce', messageId: id, type: 'bounced', bounceType: 'hard', smtpCode: 550, occurredAt: '2026-03-10T14:02:00Z' };
+    expect(await (await postEvents(event)).json()).toEqual({ recorded: 1, duplicates: 0 });
+    expect(await (await postEvents({ ...event, bounceType: 'soft' })).json()).toEqual({ recorded: 0, duplicates: 1 });
+
+    const row = await message(id);
+    expect(row.failureKind).toBe('hard');
+    expect(row.smtpCode).toBe(550);
+    expect(await database.db.select().from(deliveryEvents).where(eq(deliveryEvents.messageId, id))).toHaveLength(1);
+  });
+
+  it('treats a deferral as no failure', async () => {
+    const { id } = await queueTrackedMessage(app, database.db, keys, headers);
+    expect((await postEvents({ id: 'evt-defer', messageId: id, type: 'deferred', smtpCode: 451, occurredAt: '2026-03-10T14:03:00Z' })).status).toBe(200);
+    const row = await message(id);
+    expect(row.failureKind).toBeNull();
+    expect(row.failedAt).toBeNull();
+  });
+
+  it('records a blocked event as a failure', async () => {
+    const { id } = await queueTrackedMessage(app, database.db, keys, headers);
+    await postEvents({ id: 'evt-block', messageId: id, type: 'blocked', smtpCode: 554, occurredAt: '2026-03-10T14:04:00Z' });
+    expect((await message(id)).failureKind).toBe('blocked');
+  });
+
+  it.each([
+    ['an unknown type', { type: 'opened' }, 'invalid_field', 'events[1].type must be one of delivered, deferred, bounced, complained, blocked.', 'type'],
+    ['a bounce without a code', { type: 'bounced', bounceType: 'hard' }, 'missing_field', 'events[1].smtpCode is missing; a bounced event needs the SMTP reply code, such as 550.', 'smtpCode'],
+    ['a bounce without a type', { type: 'bounced', smtpCode: 550 }, 'invalid_field', 'events[1].bounceType must be hard or soft for a bounced event.', 'bounceType'],
+    ['a time without a zone', { occurredAt: '2026-03-10T14:00:00' }, 'invalid_field', 'events[1].occurredAt must be an ISO 8601 time with a zone, such as 2026-03-10T14:00:00Z.', 'occurredAt'],
+    ['an unknown message', { messageId: 'no-such-message' }, 'message_not_found', 'events[1].messageId names no message; use the id returned by POST /v1/messages or /v1/messages/external.', 'messageId'],
+  ])('rejects %s and stores nothing', async (_case, override, code, text, field) => {
+    const { id } = await queueTrackedMessage(app, database.db, keys, headers);
+    const before = (await database.db.select().from(deliveryEvents)).length;
+    const response = await postEvents([
+      { id: `ok-${code}-${field}`, messageId: id, type: 'delivered', occurredAt: '2026-03-10T14:00:00Z' },
+      { id: `bad-${code}-${field}`, messageId: id, type: 'delivered', occurredAt: '2026-03-10T14:00:00Z', ...override },
+    ]);
+    expect(response.status).toBe(422);
+    const { error } = (await response.json()) as ErrorBody;
+    expect(error.code).toBe(code);
+    expect(error.message).toBe(text);
+    expect(error.index).toBe(1);
+    expect(error.field).toBe(field);
+    expect((await database.db.select().from(deliveryEvents)).length).toBe(before);
+    expect((await message(id)).deliveredAt).toBeNull();
+  });
+
+  it('rejects events without an API key', async () => {
+    const response = await app.request('/v1/messages/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(response.status).toBe(401);
+  });
+
+  it('registers an external message and returns its tracked HTML', async () => {
+    const html = '<p>Hello <a href="https://clinic.example/forms?id=7&amp;lang=es">Form</a></p>';
+    const response = await app.request('/v1/messages/external', { method: 'POST', headers, body: JSON.stringify([sampleMessage({ html })]) });
+    expect(response.status).toBe(201);
+    const { messages: registered } = (await response.json()) as { messages: { id: string; status: string; html: string }[] };
+    expect(registered[0]!.status).toBe('external');
+
+    const returned = registered[0]!.html;
+    expect(returned).toMatch(/^<img src="http:\/\/localhost:8787\/t\/o\/[A-Za-z0-9_-]{33}" width="1" height="1" alt=""[^>]*><p>Hello <a href="http:\/\/localhost:8787\/t\/c\/[A-Za-z0-9_-]{33}">Form<\/a><\/p>$/);
+
+    const stored = await readStoredMessage(database.db, keys, registered[0]!.id);
+    expect(stored.row.status).toBe('external');
+    expect(stored.row.sentAt).toEqual(now);
+    expect(stored.row.nextAttemptAt).toBeNull();
+    expect(stored.body.html).toBe(returned);
+
+    const links = await database.db.select().from(trackingLinks).where(eq(trackingLinks.messageId, registered[0]!.id));
+    expect(links.find((link) => link.linkNumber === 1)!.destination).toBe('https://clinic.example/forms?id=7&lang=es');
+
+    const token = /\/t\/c\/([A-Za-z0-9_-]{33})/.exec(returned)![1];
+    const click = await app.request(`/t/c/${token}`);
+    expect(click.status).toBe(302);
+    expect(click.headers.get('location')).toBe('https://clinic.example/forms?id=7&lang=es');
+  });
+});
