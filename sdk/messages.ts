@@ -54,6 +54,11 @@ export const UI_MESSAGES = {
   },
   selectPlaceholder: { en: 'Select an option', es: 'Seleccione una opción' },
   requiredHidden: { en: '(required)', es: '(obligatorio)' },
+  yes: { en: 'Yes', es: 'Sí' },
+  no: { en: 'No', es: 'No' },
+  addRepeat: { en: 'Add another “{label}”', es: 'Añadir otra entrada en «{label}»' },
+  removeRepeat: { en: 'Remove entry {number} of “{label}”', es: 'Quitar la entrada {number} de «{label}»' },
+  repeatInstance: { en: '{label}, entry {number}', es: '{label}, entrada {number}' },
 } satisfies Record<string, Translation>;
 
 /**
@@ -78,6 +83,18 @@ export const ANSWER_ERROR_MESSAGES: Record<AnswerErrorCode, Translation> = {
     es: 'Introduzca en «{label}» un número de teléfono de 7 a 15 dígitos, por ejemplo +1 555 123 4567.',
   },
   invalid_date: { en: 'Enter a real date for “{label}”.', es: 'Introduzca una fecha válida en «{label}».' },
+  invalid_datetime: {
+    en: 'Enter a real date and time for “{label}”.',
+    es: 'Introduzca una fecha y una hora válidas en «{label}».',
+  },
+  invalid_time: {
+    en: 'Enter a time for “{label}” as hours and minutes, such as 14:30.',
+    es: 'Introduzca en «{label}» una hora con horas y minutos, por ejemplo 14:30.',
+  },
+  invalid_url: {
+    en: 'Enter a web address for “{label}” starting with https://.',
+    es: 'Introduzca en «{label}» una dirección web que empiece por https://.',
+  },
   pattern_mismatch: {
     en: 'Enter “{label}” in the format described.',
     es: 'Introduzca «{label}» con el formato indicado.',
@@ -109,6 +126,18 @@ export const ANSWER_ERROR_MESSAGES: Record<AnswerErrorCode, Translation> = {
   unknown_field: {
     en: 'The form has no question “{label}”. Reload the page and try again.',
     es: 'El formulario no tiene la pregunta «{label}». Vuelva a cargar la página e inténtelo de nuevo.',
+  },
+  not_enabled: {
+    en: 'The question “{label}” does not apply to your other answers. Reload the page and try again.',
+    es: 'La pregunta «{label}» no corresponde a sus otras respuestas. Vuelva a cargar la página e inténtelo de nuevo.',
+  },
+  read_only: {
+    en: 'The answer to “{label}” cannot be changed. Reload the page and try again.',
+    es: 'La respuesta a «{label}» no se puede cambiar. Vuelva a cargar la página e inténtelo de nuevo.',
+  },
+  too_many_repeats: {
+    en: 'Add at most {limit} entries to “{label}”.',
+    es: 'Añada como máximo {limit} entradas en «{label}».',
   },
 };
 

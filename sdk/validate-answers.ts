@@ -1,4 +1,5 @@
-import { isAnswerField, type AnswerField, type AnswerValue, type Answers, type FormDefinition } from './form-definition';
+import { isEnabled, type AnswerScope } from './conditions';
+import { DEFAULT_MAX_REPEATS, type AnswerField, type AnswerValue, type Answers, type Field, type FormDefinition, type GroupField } from './form-definition';
 
 /** Stable codes for a rejected answer; the widget maps each to a sentence. */
 export type AnswerErrorCode =
@@ -7,6 +8,9 @@ export type AnswerErrorCode =
   | 'invalid_email'
   | 'invalid_tel'
   | 'invalid_date'
+  | 'invalid_datetime'
+  | 'invalid_time'
+  | 'invalid_url'
   | 'pattern_mismatch'
   | 'too_short'
   | 'too_long'
@@ -14,10 +18,14 @@ export type AnswerErrorCode =
   | 'range_overflow'
   | 'step_mismatch'
   | 'invalid_option'
-  | 'unknown_field';
+  | 'unknown_field'
+  | 'not_enabled'
+  | 'read_only'
+  | 'too_many_repeats';
 
 /** One rejected answer. It names the field and the rule, never the value. */
 export interface AnswerError {
+  /** Field id; inside a repeating group, `group[index].field`. */
   field: string;
   code: AnswerErrorCode;
   /** The limit that was broken, for messages such as "at most 200 characters". */
@@ -33,6 +41,7 @@ const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 // Digits with the usual separators and an optional leading +, 7 to 15 digits (E.164).
 const TEL = /^\+?[0-9 ().-]+$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;
 
 /**
  * Validates answers against a form definition and returns every problem found,
@@ -48,18 +57,78 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  */
 export function validateAnswers(form: FormDefinition, answers: Answers, today: Today): AnswerError[] {
   const errors: AnswerError[] = [];
-  const known = new Map(form.fields.filter(isAnswerField).map((field) => [field.id, field]));
-
-  for (const key of Object.keys(answers)) {
-    if (!known.has(key)) errors.push({ field: key, code: 'unknown_field' });
-  }
-
-  for (const field of known.values()) {
-    const error = validateField(field, answers[field.id], today);
-    if (error) errors.push(error);
-  }
-
+  validateScope(form.fields, { own: answers }, '', today, errors);
   return errors;
+}
+
+/**
+ * Validates the answers of one scope: the form's top level, or one instance of
+ * a repeating group. Fields of plain groups belong to the scope of the group.
+ */
+function validateScope(fields: Field[], scope: AnswerScope, prefix: string, today: Today, errors: AnswerError[]): void {
+  const known = new Set(scopeFieldIds(fields));
+  for (const key of Object.keys(scope.own)) {
+    if (!known.has(key)) errors.push({ field: prefix + key, code: 'unknown_field' });
+  }
+
+  for (const field of fields) validateItem(field, scope, prefix, today, errors, true);
+}
+
+function validateItem(field: Field, scope: AnswerScope, prefix: string, today: Today, errors: AnswerError[], parentEnabled: boolean): void {
+  if (field.type === 'display') return;
+
+  const enabled = parentEnabled && isEnabled(field, scope);
+  const value = scope.own[field.id];
+  const name = prefix + field.id;
+
+  if (field.type === 'group' && !field.repeats) {
+    for (const child of field.fields) validateItem(child, scope, prefix, today, errors, enabled);
+    return;
+  }
+  if (!enabled) {
+    if (value !== undefined) errors.push({ field: name, code: 'not_enabled' });
+    return;
+  }
+  if (field.type === 'group') return validateRepeats(field, value, scope, name, today, errors);
+
+  if (field.readOnly) {
+    if (value !== undefined) errors.push({ field: name, code: 'read_only' });
+    return;
+  }
+  const error = validateField(field, value, today);
+  if (error) errors.push({ ...error, field: name });
+}
+
+function validateRepeats(group: GroupField, value: AnswerValue | undefined, scope: AnswerScope, name: string, today: Today, errors: AnswerError[]): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value) || value.some((instance) => typeof instance !== 'object' || instance === null || Array.isArray(instance))) {
+    errors.push({ field: name, code: 'type_mismatch' });
+    return;
+  }
+
+  const max = group.maxRepeats ?? DEFAULT_MAX_REPEATS;
+  if (value.length > max) {
+    errors.push({ field: name, code: 'too_many_repeats', limit: max });
+    return;
+  }
+
+  const outer = { ...scope.outer, ...scope.own };
+  (value as Answers[]).forEach((instance, index) => validateScope(group.fields, { own: instance, outer }, `${name}[${index}].`, today, errors));
+}
+
+/**
+ * Lists the answer keys of one scope: its answer fields, the fields of its
+ * plain groups, and its repeating groups, whose answer is their instances.
+ *
+ * @example
+ * scopeFieldIds(definition.fields); // ['full-name', 'medications', …]
+ */
+export function scopeFieldIds(fields: Field[]): string[] {
+  return fields.flatMap((field) => {
+    if (field.type === 'display') return [];
+    if (field.type === 'group' && !field.repeats) return scopeFieldIds(field.fields);
+    return [field.id];
+  });
 }
 
 /** Validates one field's answer; `undefined` means unanswered. */
@@ -67,16 +136,18 @@ export function validateField(field: AnswerField, value: AnswerValue | undefined
   const fail = (code: AnswerErrorCode, limit?: number | string): AnswerError =>
     limit === undefined ? { field: field.id, code } : { field: field.id, code, limit };
 
-  if (isEmpty(value)) return field.required ? fail('required') : undefined;
+  if (isEmpty(value, field)) return field.required ? fail('required') : undefined;
 
   switch (field.type) {
     case 'text':
     case 'email':
     case 'tel':
+    case 'url':
     case 'textarea': {
       if (typeof value !== 'string') return fail('type_mismatch');
       if (field.type === 'email' && !EMAIL.test(value)) return fail('invalid_email');
       if (field.type === 'tel' && !isTel(value)) return fail('invalid_tel');
+      if (field.type === 'url' && !isWebUrl(value)) return fail('invalid_url');
       if (field.minLength !== undefined && [...value].length < field.minLength) return fail('too_short', field.minLength);
       if (field.maxLength !== undefined && [...value].length > field.maxLength) return fail('too_long', field.maxLength);
       if (field.pattern !== undefined && !new RegExp(`^(?:${field.pattern})$`, 'u').test(value)) return fail('pattern_mismatch');
@@ -92,6 +163,23 @@ export function validateField(field: AnswerField, value: AnswerValue | undefined
       if (max !== undefined && value > max) return fail('range_overflow', max);
       return undefined;
     }
+    case 'datetime': {
+      if (typeof value !== 'string') return fail('type_mismatch');
+      const [date, time, extra] = value.split('T');
+      if (extra !== undefined || !date || !time || !isCalendarDate(date) || !TIME.test(time)) return fail('invalid_datetime');
+      return undefined;
+    }
+    case 'time':
+      if (typeof value !== 'string') return fail('type_mismatch');
+      if (!TIME.test(value)) return fail('invalid_time');
+      return undefined;
+    case 'boolean':
+      if (typeof value !== 'boolean') return fail('type_mismatch');
+      return undefined;
+    case 'open-choice':
+      if (typeof value !== 'string') return fail('type_mismatch');
+      if (field.maxLength !== undefined && [...value].length > field.maxLength) return fail('too_long', field.maxLength);
+      return undefined;
     case 'number': {
       if (typeof value !== 'number' || !Number.isFinite(value)) return fail('type_mismatch');
       if (field.min !== undefined && value < field.min) return fail('range_underflow', field.min);
@@ -109,7 +197,7 @@ export function validateField(field: AnswerField, value: AnswerValue | undefined
       if (typeof value !== 'boolean') return fail('type_mismatch');
       return undefined;
     case 'checkbox-group': {
-      if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) return fail('type_mismatch');
+      if (!isStringArray(value)) return fail('type_mismatch');
       const allowed = new Set(field.options.map((option) => option.value));
       if (value.some((item) => !allowed.has(item)) || new Set(value).size !== value.length) return fail('invalid_option');
       if (field.minLength !== undefined && value.length < field.minLength) return fail('too_short', field.minLength);
@@ -142,9 +230,24 @@ export function todayAnywhere(now: Date): { earliest: string; latest: string } {
   return { earliest: day(-12), latest: day(14) };
 }
 
-function isEmpty(value: AnswerValue | undefined): boolean {
-  if (value === undefined || value === '' || value === false) return true;
+/** True for no answer. `false` answers a yes/no question, but leaves a checkbox unticked. */
+function isEmpty(value: AnswerValue | undefined, field: AnswerField): boolean {
+  if (value === undefined || value === '') return true;
+  if (value === false) return field.type !== 'boolean';
   return Array.isArray(value) && value.length === 0;
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function isWebUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
 }
 
 function isTel(value: string): boolean {

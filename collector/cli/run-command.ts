@@ -87,7 +87,7 @@ function answerLines(form: FormDefinition, payload: SubmissionPayload): string[]
 
 function formatAnswer(value: AnswerValue | undefined, label: (choice: string) => string): string {
   if (value === undefined) return '(no answer)';
-  if (Array.isArray(value)) return value.map(label).join(', ');
+  if (Array.isArray(value)) return value.map((item) => (typeof item === 'string' ? label(item) : JSON.stringify(item))).join(', ');
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return typeof value === 'string' ? label(value) : String(value);
 }

@@ -38,6 +38,7 @@ function messageKind(field: AnswerField): ErrorMessageKind | undefined {
   switch (field.type) {
     case 'select':
     case 'radio':
+    case 'boolean':
     case 'checkbox-group':
       return 'choice';
     case 'checkbox':

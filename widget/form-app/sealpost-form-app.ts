@@ -1,19 +1,21 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { CollectorError, createCollectorClient, type CollectorClient } from '../../sdk/collector-client';
-import { isAnswerField, type AnswerField, type Answers, type Locale, type PublishedForm, type SubmissionReceipt } from '../../sdk/form-definition';
+import type { Answers, Locale, PublishedForm, SubmissionReceipt } from '../../sdk/form-definition';
 import { formatReceipt } from '../../sdk/ids';
 import { localize, resolveLocale } from '../../sdk/localize';
 import { UI_MESSAGES } from '../../sdk/messages';
-import { localDateString, validateAnswers, validateField, type AnswerError } from '../../sdk/validate-answers';
+import { localDateString, validateAnswers, type AnswerError } from '../../sdk/validate-answers';
 import { SEALPOST_VERSION } from '../version';
 import { answerErrorText } from './error-messages';
 import { controlId } from './field-ids';
+import { fieldOfName, indexFields, type FieldIndex } from './field-index';
 import { formAppStyles } from './form-app.styles';
 import { formatMessage } from './format-message';
 import { openParentChannel, type ParentChannel } from './parent-channel';
-import { readAnswer } from './read-answer';
-import { renderField } from './render-fields';
+import { readAnswers } from './read-answers';
+import { renderFields, type FieldContext } from './render-fields';
+import { RepeatKeys } from './repeat-keys';
 import { buildPayload, submitAnswers } from './submit-answers';
 
 /** Stages of the app: `sending` keeps the form on screen but accepts no second submit. */
@@ -53,8 +55,11 @@ export class SealpostFormApp extends LitElement {
   // Answers live only here and in the controls: never in storage, URLs or logs.
   // Values are replaced on each input event rather than bound back into the
   // controls, so a re-render never rewrites what the patient is typing.
-  private answers: Answers = {};
+  @state() private answers: Answers = {};
+  /** Field names (`id`, or `group[index].id`) the patient has changed. */
   private readonly touched = new Set<string>();
+  private readonly repeatKeys = new RepeatKeys(() => this.requestUpdate());
+  private fieldIndex: FieldIndex = new Map();
   private client: CollectorClient | undefined;
   private channel: ParentChannel | undefined;
   private readyPosted = false;
@@ -110,6 +115,7 @@ export class SealpostFormApp extends LitElement {
       if (attempt !== this.loadCount) return;
 
       this.published = published;
+      this.fieldIndex = indexFields(published.definition.fields);
       this.insecure = !hasWebCrypto();
       this.channel = openParentChannel(published.definition.allowedOrigins);
       this.phase = 'ready';
@@ -150,52 +156,73 @@ export class SealpostFormApp extends LitElement {
     this.channel?.post({ type: 'resize', height });
   }
 
-  private answerField(target: EventTarget | null): { field: AnswerField; container: Element } | undefined {
-    const container = target instanceof Element ? target.closest('[data-field]') : null;
-    const id = container?.getAttribute('data-field');
-    const field = this.published?.definition.fields.find((candidate) => candidate.id === id);
-    if (!container || !field || !isAnswerField(field)) return undefined;
-
-    return { field, container };
+  private get formElement(): HTMLFormElement | null | undefined {
+    return this.shadowRoot?.querySelector('form');
   }
 
-  private store(field: AnswerField, container: Element): void {
-    const value = readAnswer(field, container);
-    if (value === undefined) delete this.answers[field.id];
-    else this.answers[field.id] = value;
+  /**
+   * Reads every answer from the controls, then renders again until the set of
+   * shown fields stops changing: an answer can show a field whose own answer
+   * shows another. Each pass can only add or remove fields, so a few suffice.
+   */
+  private async refreshAnswers(): Promise<void> {
+    const definition = this.published?.definition;
+    for (let pass = 0; definition && pass < 8; pass++) {
+      const form = this.formElement;
+      if (!form) return;
+
+      const answers = readAnswers(definition.fields, form);
+      if (JSON.stringify(answers) === JSON.stringify(this.answers)) break;
+      this.answers = answers;
+      await this.updateComplete;
+    }
+    this.dropErrorsOfHiddenFields();
   }
 
-  private onInput(event: Event): void {
-    const found = this.answerField(event.target);
-    if (!found) return;
-
-    this.store(found.field, found.container);
-    this.touched.add(found.field.id);
+  /** Forgets the errors of fields that conditions have hidden, since the patient can no longer fix them. */
+  private dropErrorsOfHiddenFields(): void {
+    const shown = [...this.errors.keys()].filter((name) => this.shadowRoot?.getElementById(controlId(name)));
+    if (shown.length !== this.errors.size) this.errors = new Map(shown.map((name) => [name, this.errors.get(name)!]));
   }
 
-  private onChange(event: Event): void {
-    const found = this.answerField(event.target);
-    if (!found) return;
+  private fieldName(target: EventTarget | null): string | undefined {
+    const control = target instanceof Element ? target.closest('input, select, textarea') : null;
+    return control?.getAttribute('name') ?? undefined;
+  }
 
-    this.store(found.field, found.container);
-    this.touched.add(found.field.id);
-    this.validate(found.field);
+  private async onInput(event: Event): Promise<void> {
+    const name = this.fieldName(event.target);
+    if (name) this.touched.add(name);
+    await this.refreshAnswers();
+  }
+
+  private async onChange(event: Event): Promise<void> {
+    const name = this.fieldName(event.target);
+    if (!name) return;
+
+    this.touched.add(name);
+    await this.refreshAnswers();
+    this.validate(name);
   }
 
   /** Validates a field the patient has changed once focus leaves it, but not when focus moves within a group. */
   private onFocusOut(event: FocusEvent): void {
-    const found = this.answerField(event.target);
-    if (!found || !this.touched.has(found.field.id)) return;
-    if (event.relatedTarget instanceof Node && found.container.contains(event.relatedTarget)) return;
+    const name = this.fieldName(event.target);
+    if (!name || !this.touched.has(name)) return;
 
-    this.validate(found.field);
+    const container = (event.target as Element).closest('[data-field]');
+    if (event.relatedTarget instanceof Node && container?.contains(event.relatedTarget)) return;
+    this.validate(name);
   }
 
-  private validate(field: AnswerField): void {
-    const error = validateField(field, this.answers[field.id], localDateString(new Date()));
+  /** Validates the whole form with the SDK's rules and updates the error of one field name. */
+  private validate(name: string): void {
+    if (!this.published) return;
+
+    const error = validateAnswers(this.published.definition, this.answers, localDateString(new Date())).find((candidate) => candidate.field === name);
     const errors = new Map(this.errors);
-    if (error) errors.set(field.id, error);
-    else errors.delete(field.id);
+    if (error) errors.set(name, error);
+    else errors.delete(name);
     this.errors = errors;
   }
 
@@ -206,8 +233,11 @@ export class SealpostFormApp extends LitElement {
     if (this.phase !== 'ready' || !this.published) return;
 
     const { definition } = this.published;
+    // Read synchronously: an await here would let a second click in before the phase changes.
+    const form = this.formElement;
+    if (form) this.answers = readAnswers(definition.fields, form);
     const errors = validateAnswers(definition, this.answers, localDateString(new Date()));
-    for (const field of definition.fields.filter(isAnswerField)) this.touched.add(field.id);
+    for (const error of errors) this.touched.add(error.field);
     this.errors = new Map(errors.map((error) => [error.field, error]));
     this.sendFailed = false;
 
@@ -255,6 +285,7 @@ export class SealpostFormApp extends LitElement {
   private wipeAnswers(): void {
     this.answers = {};
     this.touched.clear();
+    this.repeatKeys.clear();
     this.errors = new Map();
     this.summaryVisible = false;
     this.sendFailed = false;
@@ -266,15 +297,15 @@ export class SealpostFormApp extends LitElement {
   }
 
   /** Focuses a field from the error summary: its control, or the checked (else first) input of a group. */
-  private focusField(fieldId: string): void {
-    const target = this.shadowRoot?.getElementById(controlId(fieldId));
+  private focusField(name: string): void {
+    const target = this.shadowRoot?.getElementById(controlId(name));
     const control = target?.tagName === 'FIELDSET' ? (target.querySelector('input:checked') ?? target.querySelector('input')) : target;
     (control as HTMLElement | null | undefined)?.focus();
   }
 
-  private errorText(field: AnswerField): string | undefined {
-    const error = this.errors.get(field.id);
-    return error ? answerErrorText(error, field, this.locale) : undefined;
+  private errorText(name: string): string | undefined {
+    const error = this.errors.get(name);
+    return error ? answerErrorText(error, fieldOfName(this.fieldIndex, name), this.locale) : undefined;
   }
 
   override render(): TemplateResult {
@@ -321,16 +352,14 @@ export class SealpostFormApp extends LitElement {
   }
 
   private renderSummary(): TemplateResult | typeof nothing {
-    const fields = (this.published?.definition.fields ?? []).filter(isAnswerField).filter((field) => this.errors.has(field.id));
-    if (!this.summaryVisible || fields.length === 0) return nothing;
+    const names = [...this.errors.keys()];
+    if (!this.summaryVisible || names.length === 0) return nothing;
 
     return html`
       <div class="error-summary" id="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
         <h2 id="error-summary-title">${this.text('errorSummaryTitle')}</h2>
         <ul>
-          ${fields.map(
-            (field) => html`<li><button type="button" @click=${() => this.focusField(field.id)}>${this.errorText(field)}</button></li>`,
-          )}
+          ${names.map((name) => html`<li><button type="button" @click=${() => this.focusField(name)}>${this.errorText(name)}</button></li>`)}
         </ul>
       </div>
     `;
@@ -348,9 +377,7 @@ export class SealpostFormApp extends LitElement {
     return html`
       <form novalidate aria-busy=${sending ? 'true' : 'false'} @submit=${this.onSubmit} @input=${this.onInput}
         @change=${this.onChange} @focusout=${this.onFocusOut}>
-        ${(this.published?.definition.fields ?? []).map((field) =>
-          renderField(field, { locale: this.locale, today, error: isAnswerField(field) ? this.errorText(field) : undefined }),
-        )}
+        ${renderFields(this.published?.definition.fields ?? [], this.fieldContext(today))}
         ${sendError}
         <div class="actions">
           <button type="submit" aria-disabled=${sending ? 'true' : 'false'}>${this.text('submit')}</button>
@@ -358,6 +385,24 @@ export class SealpostFormApp extends LitElement {
         </div>
       </form>
     `;
+  }
+
+  private fieldContext(today: string): FieldContext {
+    return {
+      locale: this.locale,
+      today,
+      errorFor: (name) => this.errorText(name),
+      scope: { own: this.answers },
+      prefix: '',
+      repeats: {
+        keys: (name) => this.repeatKeys.keys(name),
+        add: (name) => this.repeatKeys.add(name),
+        remove: (name, index) => {
+          this.repeatKeys.remove(name, index);
+          void this.updateComplete.then(() => this.refreshAnswers());
+        },
+      },
+    };
   }
 
   private renderConfirmation(): TemplateResult {

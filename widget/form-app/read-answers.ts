@@ -1,0 +1,115 @@
+import type { AnswerField, AnswerValue, Answers, Field } from '../../sdk/form-definition';
+
+/**
+ * Reads every answer from the rendered controls, in the shape validation and
+ * the payload use. A field that is not rendered (its conditions do not hold)
+ * or is read-only has no answer. A repeating group's answer is one object per
+ * rendered instance, in screen order.
+ *
+ * @param root The element that contains the fields' controls.
+ * @example
+ * readAnswers(definition.fields, form); // { 'full-name': 'Ana Ruiz', medications: [{ drug: 'Aspirin' }] }
+ */
+export function readAnswers(fields: Field[], root: ParentNode): Answers {
+  const answers: Answers = {};
+  readScope(fields, root, fieldContainers(root), answers);
+  return answers;
+}
+
+function readScope(fields: Field[], root: ParentNode, containers: Map<string, Element>, answers: Answers): void {
+  for (const field of fields) {
+    if (field.type === 'display') continue;
+
+    if (field.type === 'group') {
+      if (!field.repeats) readScope(field.fields, root, containers, answers);
+      else readInstances(field.id, field.fields, root, answers);
+      continue;
+    }
+
+    const container = containers.get(field.id);
+    if (!container || field.readOnly) continue;
+    const value = readAnswer(field, container);
+    if (value !== undefined) answers[field.id] = value;
+  }
+}
+
+function readInstances(groupId: string, fields: Field[], root: ParentNode, answers: Answers): void {
+  const instances = Array.from(root.querySelectorAll('[data-instance-of]')).filter((element) => element.getAttribute('data-instance-of') === groupId);
+  if (instances.length === 0) return;
+
+  answers[groupId] = instances.map((instance) => {
+    const own: Answers = {};
+    readScope(fields, instance, fieldContainers(instance), own);
+    return own;
+  });
+}
+
+/** The first element carrying each `data-field` id; ids are unique across a form, so the first is the field's. */
+function fieldContainers(root: ParentNode): Map<string, Element> {
+  const containers = new Map<string, Element>();
+  for (const element of root.querySelectorAll('[data-field]')) {
+    const id = element.getAttribute('data-field');
+    if (id && !containers.has(id)) containers.set(id, element);
+  }
+  return containers;
+}
+
+/**
+ * Reads a field's answer from its rendered controls: trimmed text, a date or
+ * time string, a number as a number, a boolean for a checkbox or a yes/no
+ * question and an array of option values for a checkbox group. An empty
+ * control reads as `undefined`, so the answer is left out of the payload.
+ *
+ * @param container The element that wraps the field's controls.
+ * @example
+ * readAnswer(numberField, wrapper); // 42, or NaN when the browser reports unparsable input
+ */
+export function readAnswer(field: AnswerField, container: Element): AnswerValue | undefined {
+  switch (field.type) {
+    case 'text':
+    case 'email':
+    case 'tel':
+    case 'url':
+    case 'textarea':
+    case 'open-choice':
+      return nonEmpty(controlValue(container, 'input, textarea').trim());
+    case 'date':
+    case 'datetime':
+    case 'time':
+    case 'select':
+      return nonEmpty(controlValue(container, 'input, select'));
+    case 'number':
+      return readNumber(container.querySelector('input'));
+    case 'radio':
+      return container.querySelector<HTMLInputElement>('input:checked')?.value;
+    case 'boolean': {
+      const checked = container.querySelector<HTMLInputElement>('input:checked')?.value;
+      return checked === undefined ? undefined : checked === 'true';
+    }
+    case 'checkbox':
+      return container.querySelector<HTMLInputElement>('input')?.checked ? true : undefined;
+    case 'checkbox-group': {
+      const values = Array.from(container.querySelectorAll<HTMLInputElement>('input:checked'), (input) => input.value);
+      return values.length > 0 ? values : undefined;
+    }
+  }
+}
+
+function controlValue(container: Element, selector: string): string {
+  return container.querySelector<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(selector)?.value ?? '';
+}
+
+function nonEmpty(value: string): string | undefined {
+  return value === '' ? undefined : value;
+}
+
+// A number input reports an empty value for text it cannot parse, such as "1e".
+// validity.badInput distinguishes that from an empty field, so validation can
+// reject it as "not a number" instead of "required".
+function readNumber(input: HTMLInputElement | null): number | undefined {
+  if (!input) return undefined;
+  if (input.validity?.badInput) return Number.NaN;
+  if (input.value.trim() === '') return undefined;
+
+  return Number(input.value);
+}
