@@ -9,6 +9,7 @@ import { HttpError } from '../http/http-error';
 import { generateMasterKey } from '../keys/master-key';
 import type { Runtime } from '../runtime';
 import { listSubmissions, readSubmission } from '../submissions/read-submissions';
+import { runImport } from './import-command';
 import type { CommandRequest } from './parse-command';
 
 /** Output and exit status of a command, the same whether it ran here or in the collector. */
@@ -21,6 +22,7 @@ export interface CommandResult {
 /** Runs one command against an open runtime on behalf of `actor`. */
 export async function runCommand(runtime: Pick<Runtime, 'db' | 'custody'>, request: CommandRequest, actor: string): Promise<CommandResult> {
   try {
+    if (request.name === 'forms.import') return await runImport(runtime, request, actor);
     return ok(await execute(runtime, request, actor));
   } catch (error) {
     if (error instanceof HttpError) return { exitCode: 1, stdout: '', stderr: `${error.message}\n` };
@@ -28,7 +30,7 @@ export async function runCommand(runtime: Pick<Runtime, 'db' | 'custody'>, reque
   }
 }
 
-async function execute({ db, custody }: Pick<Runtime, 'db' | 'custody'>, request: CommandRequest, actor: string): Promise<string> {
+async function execute({ db, custody }: Pick<Runtime, 'db' | 'custody'>, request: Exclude<CommandRequest, { name: 'forms.import' }>, actor: string): Promise<string> {
   switch (request.name) {
     case 'forms.publish': {
       const result = await publishForm(db, custody, request.definition, actor);
