@@ -24,7 +24,7 @@ try {
   });
   const site = await startDemoSite(demoPort, collector.url);
   logger.info({ url: `${site.url}/intake.html` }, 'demo clinic site started');
-  process.stderr.write(`\nSealpost is running.\n  Collector:         ${collector.url}\n  Demo clinic page:  ${site.url}/intake.html\n  Submissions:       npm run sealpost -- submissions list\nPress Ctrl+C to stop.\n\n`);
+  process.stderr.write(`\nSealpost is running.\n  Collector:         ${collector.url}\n  Demo clinic page:  ${site.url}/intake.html\n  PHQ-9 (imported):  ${site.url}/phq-9.html\n  Submissions:       npm run sealpost -- submissions list\nPress Ctrl+C to stop.\n\n`);
 
   stopOnSignals(logger, [site.close, collector.close]);
 } catch (error) {

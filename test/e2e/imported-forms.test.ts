@@ -1,0 +1,128 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from '../support/axe';
+import { chromiumMissing, launchChromium } from '../support/browser';
+import { FHIR_FIXTURES, fhirFixturesMissing, questionnaireFiles } from '../support/fhir-fixtures';
+import { ROOT, freePort, runCli, startScript, type Child } from '../support/processes';
+
+/** A Questionnaire of our own with a repeating group, which none of HL7's examples has. */
+const MEDICATIONS = path.join(ROOT, 'test/fixtures/medications-questionnaire.json');
+
+// CI installs Chromium; elsewhere the suite says how to install it and skips.
+if (chromiumMissing && process.env.CI) throw new Error(chromiumMissing);
+const skipReason = chromiumMissing ?? fhirFixturesMissing;
+
+/** Form id for a fixture file: its name without `questionnaire-sdc-`, `-questionnaire` and `.json`, which fits the 63-character limit. */
+const formIdOf = (file: string) => file.replace(/^questionnaire-(sdc-)?/, '').replace(/(-questionnaire)?\.json$/, '').toLowerCase();
+
+// When skipped, the suite's title is the reason.
+describe.skipIf(skipReason !== undefined)(skipReason ?? 'imported FHIR forms in Chromium', () => {
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  let collector: Child;
+  let browser: Browser;
+  let collectorUrl: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'sealpost-e2e-fhir-'));
+    const port = await freePort();
+    collectorUrl = `http://localhost:${port}`;
+    env = { SEALPOST_DATA_DIR: dataDir, DATABASE_URL: '', SEALPOST_MASTER_KEY: '', PORT: String(port), SEALPOST_ACTOR: 'e2e-admin' };
+    collector = await startScript('collector/main.ts', env, 'collector started');
+
+    const files = [...questionnaireFiles().map((file) => path.join(FHIR_FIXTURES, file)), MEDICATIONS];
+    for (const file of files) {
+      const args = ['forms', 'import', file, '--id', formIdOf(path.basename(file)), '--allow-origin', 'http://localhost:8788', '--publish'];
+      const result = await runCli(args, env);
+      if (result.code !== 0) throw new Error(`Importing ${file} failed: ${result.stderr}`);
+    }
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await collector?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** Opens a form's embed page directly and waits until the form app shows its fields. */
+  async function openForm(formId: string): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      // Chromium asks for /favicon.ico, which the collector does not serve.
+      if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) errors.push(message.text());
+    });
+    await page.goto(`${collectorUrl}/embed/forms/${formId}`);
+    await page.locator('sealpost-form-app form').waitFor();
+    return { page, errors };
+  }
+
+  it.each(questionnaireFiles())('renders %s', async (file) => {
+    const { page, errors } = await openForm(formIdOf(file));
+
+    expect(await page.locator('sealpost-form-app [data-field]').count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a question when its condition holds', async () => {
+    const { page } = await openForm('test-enablewhen');
+    const dependent = page.locator('sealpost-form-app [data-field="e5da17a7-7546-45c5-9bcd-d0b09a74cc14"]');
+    expect(await dependent.count()).toBe(0);
+
+    await page.locator('sealpost-form-app [data-field="83d5c1a6-5dc3-44d0-9d9e-d687c72e143e"] input[value="true"]').check();
+    await dependent.waitFor();
+    await dependent.locator('input').fill('shown after yes');
+
+    await page.locator('sealpost-form-app [data-field="83d5c1a6-5dc3-44d0-9d9e-d687c72e143e"] input[value="false"]').check();
+    await dependent.waitFor({ state: 'detached' });
+    await page.close();
+  });
+
+  it('adds and removes repeat instances', async () => {
+    const { page } = await openForm('medications');
+    await page.getByRole('radio', { name: 'Yes' }).check();
+    const instances = page.locator('sealpost-form-app [data-instance-of="medication"]');
+    await instances.first().waitFor();
+
+    await instances.nth(0).getByLabel('Name').fill('Metformin');
+    await page.getByRole('button', { name: 'Add another “Medication”' }).click();
+    await instances.nth(1).getByLabel('Name').fill('Lisinopril');
+    await instances.nth(1).getByRole('radio', { name: 'No' }).check();
+    await instances.nth(1).getByLabel('When do you take it?').waitFor();
+    expect(await instances.nth(0).getByLabel('When do you take it?').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Remove entry 1 of “Medication”' }).click();
+    expect(await instances.count()).toBe(1);
+    expect(await instances.nth(0).getByLabel('Name').inputValue()).toBe('Lisinopril');
+    expect(await instances.nth(0).getByLabel('When do you take it?').count()).toBe(1);
+
+    await instances.nth(0).getByLabel('When do you take it?').fill('08:30');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.locator('sealpost-form-app .confirmation').waitFor();
+    await page.close();
+  });
+
+  it('submits the PHQ-9', async () => {
+    const { page } = await openForm('profile-example-phq9');
+    const questions = page.locator('sealpost-form-app fieldset[data-field]');
+    expect(await questions.count()).toBe(9);
+    for (let index = 0; index < 9; index++) await questions.nth(index).getByLabel('Several days').check();
+
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.locator('sealpost-form-app .confirmation').waitFor();
+    await page.close();
+  });
+
+  it.each(['test-all-data-types', 'test-enablewhen', 'profile-example-weight-height', 'medications'])('%s has no axe violations', async (formId) => {
+    const { page } = await openForm(formId);
+
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
+});
