@@ -117,6 +117,12 @@ describe.skipIf(skipReason !== undefined)(skipReason ?? 'imported FHIR forms in 
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.locator('sealpost-form-app .confirmation').waitFor();
     await page.close();
+
+    const list = await runCli(['submissions', 'list', '--form', 'profile-example-phq9', '--json'], env);
+    const { id } = JSON.parse(list.stdout.trim().split('\n')[0]!) as { id: string };
+    const shown = JSON.parse((await runCli(['submissions', 'show', id, '--json'], env)).stdout) as { answers: Record<string, string> };
+    expect(Object.keys(shown.answers)).toHaveLength(9);
+    expect(Object.values(shown.answers).every((answer) => answer === 'Several-days')).toBe(true);
   });
 
   it.each(['test-all-data-types', 'test-enablewhen', 'profile-example-weight-height', 'medications'])('%s has no axe violations', async (formId) => {

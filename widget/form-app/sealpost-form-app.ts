@@ -16,7 +16,7 @@ import { openParentChannel, type ParentChannel } from './parent-channel';
 import { readAnswers } from './read-answers';
 import { renderFields, type FieldContext } from './render-fields';
 import { RepeatKeys } from './repeat-keys';
-import { buildPayload, submitAnswers } from './submit-answers';
+import { SubmissionSender, buildPayload } from './submit-answers';
 
 /** Stages of the app: `sending` keeps the form on screen but accepts no second submit. */
 type Phase = 'loading' | 'load-failed' | 'ready' | 'sending' | 'done';
@@ -60,6 +60,7 @@ export class SealpostFormApp extends LitElement {
   private readonly touched = new Set<string>();
   private readonly repeatKeys = new RepeatKeys(() => this.requestUpdate());
   private fieldIndex: FieldIndex = new Map();
+  private readonly sender = new SubmissionSender();
   private client: CollectorClient | undefined;
   private channel: ParentChannel | undefined;
   private readyPosted = false;
@@ -259,7 +260,7 @@ export class SealpostFormApp extends LitElement {
   private async send(published: PublishedForm): Promise<void> {
     this.phase = 'sending';
     try {
-      const receipt = await submitAnswers(this.collector, published, buildPayload(published.definition, this.answers, this.locale));
+      const receipt = await this.sender.submit(this.collector, published, buildPayload(published.definition, this.answers, this.locale));
       this.finish(receipt);
     } catch (error) {
       // NOTE: field errors that the collector returns are shown as one general
@@ -286,6 +287,7 @@ export class SealpostFormApp extends LitElement {
     this.answers = {};
     this.touched.clear();
     this.repeatKeys.clear();
+    this.sender.forget();
     this.errors = new Map();
     this.summaryVisible = false;
     this.sendFailed = false;
