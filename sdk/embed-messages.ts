@@ -6,13 +6,15 @@ export type EmbedMessage =
   | { source: 'sealpost'; type: 'ready' }
   | { source: 'sealpost'; type: 'resize'; height: number }
   | { source: 'sealpost'; type: 'submitted'; receiptId: string }
-  | { source: 'sealpost'; type: 'error'; code: string };
+  | { source: 'sealpost'; type: 'error'; code: string }
+  | { source: 'sealpost'; type: 'timeout' };
 
 /** Names of the DOM events that `<sealpost-form>` dispatches on the host page. */
 export const HOST_EVENTS = {
   ready: 'sealpost-ready',
   submitted: 'sealpost-submitted',
   error: 'sealpost-error',
+  timeout: 'sealpost-timeout',
 } as const;
 
 /** Checks the shape of a message received from a frame before trusting any field of it. */
@@ -24,6 +26,7 @@ export function isEmbedMessage(data: unknown): data is EmbedMessage {
 
   switch (message.type) {
     case 'ready':
+    case 'timeout':
       return true;
     case 'resize':
       return typeof message.height === 'number' && Number.isFinite(message.height) && message.height >= 0;

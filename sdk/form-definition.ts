@@ -203,6 +203,8 @@ export interface FormDefinition {
   description?: LocalizedText;
   /** Origins (scheme, host, port) of the sites allowed to embed the form. */
   allowedOrigins: string[];
+  /** Seconds without activity after which the form clears every answer (default 600, from 60 to 86400). */
+  idleTimeoutSeconds?: number;
   fields: Field[];
 }
 

@@ -54,6 +54,20 @@ export const UI_MESSAGES = {
   },
   selectPlaceholder: { en: 'Select an option', es: 'Seleccione una opción' },
   requiredHidden: { en: '(required)', es: '(obligatorio)' },
+  idleNotice: {
+    en: 'For your privacy, this form clears your answers after {time} without activity.',
+    es: 'Por su privacidad, este formulario borra sus respuestas tras {time} sin actividad.',
+  },
+  idleTitle: { en: 'Are you still there?', es: '¿Sigue ahí?' },
+  idleWarning: {
+    en: 'For your privacy, your answers will be cleared in {time}.',
+    es: 'Por su privacidad, sus respuestas se borrarán en {time}.',
+  },
+  keepWorking: { en: 'Keep working', es: 'Seguir trabajando' },
+  timedOut: {
+    en: 'For your privacy, your answers were cleared after {time} without activity. You can start again.',
+    es: 'Por su privacidad, sus respuestas se borraron tras {time} sin actividad. Puede empezar de nuevo.',
+  },
   yes: { en: 'Yes', es: 'Sí' },
   no: { en: 'No', es: 'No' },
   addRepeat: { en: 'Add another “{label}”', es: 'Añadir otra entrada en «{label}»' },

@@ -43,6 +43,7 @@ export function parseFormDefinition(value: unknown): ParseResult {
   checkText(value.title, 'title', fail, true);
   checkText(value.description, 'description', fail, false);
   checkOrigins(value.allowedOrigins, fail);
+  checkIdleTimeout(value.idleTimeoutSeconds, fail);
   const ids = new Set<string>();
   if (checkFields(value.fields, 'fields', fail, { ids, counter: { count: 0 }, depth: 0, insideRepeat: false })) {
     checkConditionTargets(value.fields as Json[], 'fields', ids, fail);
@@ -52,6 +53,13 @@ export function parseFormDefinition(value: unknown): ParseResult {
 }
 
 type Fail = (path: string, message: string) => void;
+
+function checkIdleTimeout(value: unknown, fail: Fail): void {
+  if (value === undefined) return;
+  if (!Number.isSafeInteger(value) || (value as number) < 60 || (value as number) > 86_400) {
+    fail('idleTimeoutSeconds', `idleTimeoutSeconds must be a whole number of seconds from 60 to 86400, not ${JSON.stringify(value)}.`);
+  }
+}
 
 function checkOrigins(value: unknown, fail: Fail): void {
   if (!Array.isArray(value) || value.length === 0) {

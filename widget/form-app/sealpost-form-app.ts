@@ -1,8 +1,10 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import { CollectorError, createCollectorClient, type CollectorClient } from '../../sdk/collector-client';
 import type { Answers, Locale, PublishedForm, SubmissionReceipt } from '../../sdk/form-definition';
 import { formatReceipt } from '../../sdk/ids';
+import { DEFAULT_IDLE_TIMEOUT_SECONDS, systemClock, type Clock } from '../../sdk/idle-timer';
 import { localize, resolveLocale } from '../../sdk/localize';
 import { UI_MESSAGES } from '../../sdk/messages';
 import { localDateString, validateAnswers, type AnswerError } from '../../sdk/validate-answers';
@@ -11,7 +13,9 @@ import { answerErrorText } from './error-messages';
 import { controlId } from './field-ids';
 import { fieldOfName, indexFields, type FieldIndex } from './field-index';
 import { formAppStyles } from './form-app.styles';
+import { formatDuration } from './format-duration';
 import { formatMessage } from './format-message';
+import { IdleSession } from './idle-session';
 import { openParentChannel, type ParentChannel } from './parent-channel';
 import { readAnswers } from './read-answers';
 import { renderFields, type FieldContext } from './render-fields';
@@ -43,6 +47,12 @@ export class SealpostFormApp extends LitElement {
   /** Language tag from the `lang` attribute, such as `es` or `es-MX`; the browser's language when absent. */
   @property({ attribute: 'lang' }) language?: string;
 
+  /** Seconds without activity before the answers are cleared; overrides the form's `idleTimeoutSeconds`. */
+  @property({ attribute: 'idle-timeout', type: Number }) idleTimeout?: number;
+
+  /** Time source of the idle timer; tests replace it so that they never sleep. */
+  clock: Clock = systemClock;
+
   @state() private phase: Phase = 'loading';
   @state() private loadFailure: 'not_found' | 'unavailable' = 'unavailable';
   @state() private published: PublishedForm | undefined;
@@ -51,6 +61,9 @@ export class SealpostFormApp extends LitElement {
   @state() private sendFailed = false;
   @state() private insecure = false;
   @state() private receiptId: string | undefined;
+  @state() private timedOut = false;
+  /** Changes on each cleared session, so that Lit replaces the form's DOM and with it every typed value. */
+  @state() private generation = 0;
 
   // Answers live only here and in the controls: never in storage, URLs or logs.
   // Values are replaced on each input event rather than bound back into the
@@ -61,6 +74,9 @@ export class SealpostFormApp extends LitElement {
   private readonly repeatKeys = new RepeatKeys(() => this.requestUpdate());
   private fieldIndex: FieldIndex = new Map();
   private readonly sender = new SubmissionSender();
+  private readonly idle = new IdleSession(this, () => this.clock);
+  /** Element that had focus when the idle warning took it, to give it back. */
+  private focusBeforeWarning: Element | null = null;
   private client: CollectorClient | undefined;
   private channel: ParentChannel | undefined;
   private readyPosted = false;
@@ -102,6 +118,7 @@ export class SealpostFormApp extends LitElement {
     const formId = this.form;
     const attempt = ++this.loadCount;
     this.wipeAnswers();
+    this.timedOut = false;
     this.published = undefined;
     this.phase = 'loading';
 
@@ -120,6 +137,7 @@ export class SealpostFormApp extends LitElement {
       this.insecure = !hasWebCrypto();
       this.channel = openParentChannel(published.definition.allowedOrigins);
       this.phase = 'ready';
+      this.idle.start(this.idleSeconds);
       await this.updateComplete;
       this.announceReady();
     } catch (error) {
@@ -273,10 +291,52 @@ export class SealpostFormApp extends LitElement {
     }
   }
 
+  /** The idle limit: the page's `idle-timeout` when valid, else the form's, else 10 minutes. */
+  private get idleSeconds(): number {
+    const fromPage = this.idleTimeout;
+    if (fromPage !== undefined && Number.isSafeInteger(fromPage) && fromPage >= 60 && fromPage <= 86_400) return fromPage;
+    return this.published?.definition.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS;
+  }
+
+  /**
+   * Clears the session: every answer in memory, and the form's DOM, which is
+   * rendered anew. On timeout the host page gets a PHI-free `timeout` message
+   * and the patient a notice; a page restored from the back/forward cache
+   * starts clean without either.
+   */
+  clearSession(reason: 'timeout' | 'restored'): void {
+    if (this.phase !== 'ready' && this.phase !== 'sending') return;
+
+    this.wipeAnswers();
+    this.generation++;
+    this.focusBeforeWarning = null;
+    this.timedOut = reason === 'timeout';
+    if (reason === 'timeout') {
+      this.channel?.post({ type: 'timeout' });
+      void this.focusAfterRender('timeout-notice');
+    }
+  }
+
+  private keepWorking(): void {
+    this.idle.extend();
+    const previous = this.focusBeforeWarning;
+    this.focusBeforeWarning = null;
+    void this.updateComplete.then(() => (previous as HTMLElement | null)?.focus?.());
+  }
+
+  protected override updated(): void {
+    // The warning takes focus once, when it opens.
+    if (this.idle.remainingSeconds !== undefined && this.focusBeforeWarning === null) {
+      this.focusBeforeWarning = this.shadowRoot?.activeElement ?? this.shadowRoot?.querySelector('form') ?? null;
+      this.shadowRoot?.getElementById('keep-working')?.focus();
+    }
+  }
+
   private finish(receipt: SubmissionReceipt): void {
     // Dropping every reference lets the answers be garbage-collected. JavaScript
     // strings cannot be overwritten, so this is the most a page can do.
     this.wipeAnswers();
+    this.idle.stop();
     this.receiptId = receipt.id;
     this.phase = 'done';
     this.channel?.post({ type: 'submitted', receiptId: receipt.id });
@@ -324,7 +384,7 @@ export class SealpostFormApp extends LitElement {
       case 'done':
         return html`${this.renderHeader()}${this.renderConfirmation()}`;
       default:
-        return html`${this.renderHeader()}${this.renderInsecureNotice()}${this.renderSummary()}${this.renderForm()}`;
+        return html`${this.renderHeader()}${this.renderIdleNotice()}${this.renderInsecureNotice()}${this.renderSummary()}${this.renderForm()}${this.renderIdleWarning()}`;
     }
   }
 
@@ -345,6 +405,28 @@ export class SealpostFormApp extends LitElement {
       ? html`<p class="description">${localize(definition.description, this.locale)}</p>`
       : nothing;
     return html`<h1>${localize(definition?.title, this.locale)}</h1>${description}`;
+  }
+
+  private renderIdleNotice(): TemplateResult {
+    const time = formatDuration(this.idleSeconds, this.locale);
+    if (this.timedOut) return html`<p class="notice" id="timeout-notice" role="status" tabindex="-1">${this.text('timedOut', { time })}</p>`;
+    return html`<p class="help idle-notice">${this.text('idleNotice', { time })}</p>`;
+  }
+
+  private renderIdleWarning(): TemplateResult | typeof nothing {
+    const remaining = this.idle.remainingSeconds;
+    if (remaining === undefined) return nothing;
+
+    // The description is a polite live region that changes only every 30 seconds.
+    return html`
+      <div class="dialog-backdrop">
+        <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-text">
+          <h2 id="idle-title">${this.text('idleTitle')}</h2>
+          <p id="idle-text" aria-live="polite">${this.text('idleWarning', { time: formatDuration(remaining, this.locale) })}</p>
+          <button type="button" id="keep-working" @click=${() => this.keepWorking()}>${this.text('keepWorking')}</button>
+        </div>
+      </div>
+    `;
   }
 
   private renderInsecureNotice(): TemplateResult | typeof nothing {
@@ -376,9 +458,12 @@ export class SealpostFormApp extends LitElement {
 
     // aria-disabled rather than disabled keeps the button focused while
     // sending; the phase check in onSubmit does the actual blocking.
-    return html`
-      <form novalidate aria-busy=${sending ? 'true' : 'false'} @submit=${this.onSubmit} @input=${this.onInput}
-        @change=${this.onChange} @focusout=${this.onFocusOut}>
+    // While the idle warning shows, the form is inert, so focus stays in the dialog.
+    return html`${keyed(
+      this.generation,
+      html`
+      <form novalidate aria-busy=${sending ? 'true' : 'false'} ?inert=${this.idle.remainingSeconds !== undefined} @submit=${this.onSubmit}
+        @input=${this.onInput} @change=${this.onChange} @focusout=${this.onFocusOut}>
         ${renderFields(this.published?.definition.fields ?? [], this.fieldContext(today))}
         ${sendError}
         <div class="actions">
@@ -386,7 +471,8 @@ export class SealpostFormApp extends LitElement {
           <p class="progress" role="status">${sending ? this.text('sending') : ''}</p>
         </div>
       </form>
-    `;
+    `,
+    )}`;
   }
 
   private fieldContext(today: string): FieldContext {

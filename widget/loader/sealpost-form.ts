@@ -18,12 +18,14 @@ interface FrameConfig {
  * `<sealpost-form>` embeds a Sealpost form from the collector in an iframe, so
  * scripts on the host page cannot read what the patient types. It passes on the
  * frame's PHI-free messages as DOM events that bubble out of its shadow root:
- * `sealpost-ready`, `sealpost-submitted` (detail `{ receiptId }`) and
- * `sealpost-error` (detail `{ code }`).
+ * `sealpost-ready`, `sealpost-submitted` (detail `{ receiptId }`),
+ * `sealpost-error` (detail `{ code }`) and `sealpost-timeout` (the idle limit
+ * passed and the form cleared every answer).
  *
  * Attributes: `form` (form id, required), `collector` (collector URL, default
- * the origin of the loader script) and `lang` (`en` or `es`, default the
- * browser's language).
+ * the origin of the loader script), `lang` (`en` or `es`, default the
+ * browser's language) and `idle-timeout` (seconds without activity before
+ * the form clears its answers, 60 to 86400; default the form's own limit).
  *
  * @example
  * <sealpost-form form="new-patient-intake" collector="https://collector.example" lang="es"></sealpost-form>
@@ -39,7 +41,7 @@ export class SealpostFormElement extends HTMLElement {
   /** Collector URL for elements without a `collector` attribute; the loader sets it to its own script's origin. */
   static defaultCollector: string | undefined;
 
-  static readonly observedAttributes = ['form', 'collector', 'lang'];
+  static readonly observedAttributes = ['form', 'collector', 'lang', 'idle-timeout'];
 
   #frame: HTMLIFrameElement | undefined;
   #collectorOrigin: string | undefined;
@@ -97,8 +99,9 @@ export class SealpostFormElement extends HTMLElement {
     if (!collector) return { code: 'invalid_collector' };
 
     const locale = resolveLocale(this.getAttribute('lang') ?? navigator.language);
+    const idle = this.getAttribute('idle-timeout')?.trim();
     return {
-      src: `${collector.base}/embed/forms/${encodeURIComponent(form)}?lang=${locale}`,
+      src: `${collector.base}/embed/forms/${encodeURIComponent(form)}?lang=${locale}${idle && /^\d{1,6}$/.test(idle) ? `&idle=${idle}` : ''}`,
       origin: collector.origin,
       title: localize(FRAME_TITLE, locale),
     };
@@ -143,6 +146,9 @@ export class SealpostFormElement extends HTMLElement {
         return;
       case 'error':
         this.#dispatch(HOST_EVENTS.error, { code: message.code });
+        return;
+      case 'timeout':
+        this.#dispatch(HOST_EVENTS.timeout, null);
         return;
     }
   }

@@ -104,3 +104,16 @@ describe('parseFormDefinition groups and conditions', () => {
     ]);
   });
 });
+
+describe('parseFormDefinition idleTimeoutSeconds', () => {
+  test.each([59, 86_401, 1.5, '600'])('rejects %j', (value) => {
+    const result = parseFormDefinition({ ...base, idleTimeoutSeconds: value, fields: [smoker] });
+    expect(result.ok ? [] : result.errors).toEqual([
+      error('idleTimeoutSeconds', `idleTimeoutSeconds must be a whole number of seconds from 60 to 86400, not ${JSON.stringify(value)}.`),
+    ]);
+  });
+
+  test('accepts 300', () => {
+    expect(parseFormDefinition({ ...base, idleTimeoutSeconds: 300, fields: [smoker] }).ok).toBe(true);
+  });
+});

@@ -101,12 +101,16 @@ function expectHeader(header: Record<string, unknown>): void {
   }
 }
 
-/** Mounts `<sealpost-form-app>` with the fetch stubbed and waits until the form has rendered. */
-export async function mountApp(fetch: typeof globalThis.fetch, lang = 'en'): Promise<SealpostFormApp> {
+/**
+ * Mounts `<sealpost-form-app>` with the fetch stubbed and waits until the form has rendered.
+ * `prepare` runs before the element connects, to set a clock or attributes.
+ */
+export async function mountApp(fetch: typeof globalThis.fetch, lang = 'en', prepare?: (app: SealpostFormApp) => void): Promise<SealpostFormApp> {
   vi.stubGlobal('fetch', fetch);
   const app = document.createElement('sealpost-form-app');
   app.setAttribute('form', FORM_ID);
   app.setAttribute('lang', lang);
+  prepare?.(app);
   document.body.append(app);
 
   await vi.waitFor(() => {

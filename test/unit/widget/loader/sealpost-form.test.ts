@@ -64,6 +64,18 @@ describe('sealpost-form frame', () => {
     expect(frame?.getAttribute('src')).toBe(`${COLLECTOR}/embed/forms/new%20patient%2Fintake?lang=es`);
   });
 
+  test('idle-timeout goes into src', () => {
+    const { frame } = mount({ form: 'intake', collector: COLLECTOR, lang: 'en', 'idle-timeout': '300' });
+
+    expect(frame?.getAttribute('src')).toBe(`${COLLECTOR}/embed/forms/intake?lang=en&idle=300`);
+  });
+
+  test('invalid idle-timeout is left out', () => {
+    const { frame } = mount({ form: 'intake', collector: COLLECTOR, lang: 'en', 'idle-timeout': '5m&x=1' });
+
+    expect(frame?.getAttribute('src')).toBe(`${COLLECTOR}/embed/forms/intake?lang=en`);
+  });
+
   test('keeps collector path prefix', () => {
     const { frame } = mount({ form: 'intake', collector: `${COLLECTOR}/sealpost/`, lang: 'en' });
 
@@ -175,6 +187,17 @@ describe('sealpost-form messages', () => {
     expect(ready[0]?.bubbles).toBe(true);
     expect(ready[0]?.composed).toBe(true);
     expect(errors.map((event) => event.detail)).toEqual([{ code: 'insecure_context' }]);
+  });
+
+  test('timeout re-dispatched', () => {
+    const { element, frameWindow } = mount({ form: 'intake', collector: COLLECTOR });
+    const timeouts = record(element, 'sealpost-timeout');
+
+    post({ source: 'sealpost', type: 'timeout' }, COLLECTOR, frameWindow);
+
+    expect(timeouts).toHaveLength(1);
+    expect(timeouts[0]?.detail).toBeNull();
+    expect(timeouts[0]?.composed).toBe(true);
   });
 
   test('resize sets frame height', () => {
