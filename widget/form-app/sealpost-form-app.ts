@@ -15,6 +15,7 @@ import { fieldOfName, indexFields, type FieldIndex } from './field-index';
 import { formAppStyles } from './form-app.styles';
 import { formatDuration } from './format-duration';
 import { formatMessage } from './format-message';
+import { listenForTheme } from './host-theme';
 import { IdleSession } from './idle-session';
 import { openParentChannel, type ParentChannel } from './parent-channel';
 import { readAnswers } from './read-answers';
@@ -77,6 +78,7 @@ export class SealpostFormApp extends LitElement {
   private readonly idle = new IdleSession(this, () => this.clock);
   /** Element that had focus when the idle warning took it, to give it back. */
   private focusBeforeWarning: Element | null = null;
+  private stopThemeListener: (() => void) | undefined;
   private client: CollectorClient | undefined;
   private channel: ParentChannel | undefined;
   private readyPosted = false;
@@ -93,6 +95,8 @@ export class SealpostFormApp extends LitElement {
     super.disconnectedCallback();
     this.resizeObserver?.disconnect();
     this.resizeObserver = undefined;
+    this.stopThemeListener?.();
+    this.stopThemeListener = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -136,6 +140,8 @@ export class SealpostFormApp extends LitElement {
       this.fieldIndex = indexFields(published.definition.fields);
       this.insecure = !hasWebCrypto();
       this.channel = openParentChannel(published.definition.allowedOrigins);
+      this.stopThemeListener?.();
+      this.stopThemeListener = listenForTheme(window, this.channel.targetOrigin, this);
       this.phase = 'ready';
       this.idle.start(this.idleSeconds);
       await this.updateComplete;

@@ -1,4 +1,4 @@
-import { HOST_EVENTS, isEmbedMessage, type EmbedMessage } from '../../sdk/embed-messages';
+import { HOST_EVENTS, THEME_PROPERTIES, isEmbedMessage, type EmbedMessage, type ThemeMessage } from '../../sdk/embed-messages';
 import { localize, resolveLocale } from '../../sdk/localize';
 import { FRAME_TITLE } from '../../sdk/messages';
 import { SEALPOST_VERSION } from '../version';
@@ -21,6 +21,10 @@ interface FrameConfig {
  * `sealpost-ready`, `sealpost-submitted` (detail `{ receiptId }`),
  * `sealpost-error` (detail `{ code }`) and `sealpost-timeout` (the idle limit
  * passed and the form cleared every answer).
+ *
+ * Theme: CSS custom properties set on the element (`--sealpost-accent`,
+ * `--sealpost-text`, `--sealpost-radius`, `--sealpost-font` and the others in
+ * `THEME_PROPERTIES`) are passed into the form when it reports ready.
  *
  * Attributes: `form` (form id, required), `collector` (collector URL, default
  * the origin of the loader script), `lang` (`en` or `es`, default the
@@ -139,6 +143,7 @@ export class SealpostFormElement extends HTMLElement {
         if (this.#frame) this.#frame.style.height = `${Math.ceil(message.height)}px`;
         return;
       case 'ready':
+        this.#sendTheme();
         this.#dispatch(HOST_EVENTS.ready, null);
         return;
       case 'submitted':
@@ -151,6 +156,26 @@ export class SealpostFormElement extends HTMLElement {
         this.#dispatch(HOST_EVENTS.timeout, null);
         return;
     }
+  }
+
+  /**
+   * Passes the host element's `--sealpost-*` custom properties into the frame, which cannot read the host's styles.
+   * NOTE: sent once per ready message, so a theme changed after the form loads reaches it only on reload.
+   */
+  #sendTheme(): void {
+    const frameWindow = this.#frame?.contentWindow;
+    if (!frameWindow || !this.#collectorOrigin) return;
+
+    const style = getComputedStyle(this);
+    const theme: Record<string, string> = {};
+    for (const name of THEME_PROPERTIES) {
+      const value = style.getPropertyValue(name).trim();
+      if (value) theme[name] = value;
+    }
+    if (Object.keys(theme).length === 0) return;
+
+    const message: ThemeMessage = { source: 'sealpost-host', type: 'theme', theme };
+    frameWindow.postMessage(message, this.#collectorOrigin);
   }
 
   #dispatch(type: string, detail: unknown): void {

@@ -189,6 +189,22 @@ describe('sealpost-form messages', () => {
     expect(errors.map((event) => event.detail)).toEqual([{ code: 'insecure_context' }]);
   });
 
+  test('passes theme to frame on ready', () => {
+    const element = document.createElement('sealpost-form');
+    element.setAttribute('form', 'intake');
+    element.setAttribute('collector', COLLECTOR);
+    element.style.setProperty('--sealpost-accent', '#0b6e4f');
+    element.style.setProperty('--other', 'red');
+    document.body.append(element);
+    const frameWindow = element.shadowRoot?.querySelector('iframe')?.contentWindow;
+    const sent: unknown[][] = [];
+    if (frameWindow) frameWindow.postMessage = ((...args: unknown[]) => sent.push(args)) as Window['postMessage'];
+
+    post({ source: 'sealpost', type: 'ready' }, COLLECTOR, frameWindow);
+
+    expect(sent).toEqual([[{ source: 'sealpost-host', type: 'theme', theme: { '--sealpost-accent': '#0b6e4f' } }, COLLECTOR]]);
+  });
+
   test('timeout re-dispatched', () => {
     const { element, frameWindow } = mount({ form: 'intake', collector: COLLECTOR });
     const timeouts = record(element, 'sealpost-timeout');
