@@ -12,6 +12,9 @@ form.addEventListener('sealpost-ready', () => {
 form.addEventListener('sealpost-submitted', (event) => {
   status.textContent = `Thank you. Your form was received (receipt ${event.detail.receiptId}).`;
 });
+form.addEventListener('sealpost-timeout', () => {
+  status.textContent = 'The form was cleared after a period without activity.';
+});
 form.addEventListener('sealpost-error', (event) => {
   status.textContent = `The form reported a problem (${event.detail.code}). Please call the clinic.`;
 });
