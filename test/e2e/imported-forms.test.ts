@@ -87,6 +87,8 @@ describe.skipIf(skipReason !== undefined)(skipReason ?? 'imported FHIR forms in 
   it('adds and removes repeat instances', async () => {
     const { page } = await openForm('medications');
     await page.getByRole('radio', { name: 'Yes' }).check();
+    // The repeating group is the form's second step.
+    await page.getByRole('button', { name: 'Next' }).click();
     const instances = page.locator('sealpost-form-app [data-instance-of="medication"]');
     await instances.first().waitFor();
 
@@ -103,6 +105,11 @@ describe.skipIf(skipReason !== undefined)(skipReason ?? 'imported FHIR forms in 
     expect(await instances.nth(0).getByLabel('When do you take it?').count()).toBe(1);
 
     await instances.nth(0).getByLabel('When do you take it?').fill('08:30');
+    await page.getByRole('button', { name: 'Review your answers' }).click();
+    await page.getByRole('heading', { name: 'Check your answers before you submit' }).waitFor();
+    expect(await page.locator('sealpost-form-app .review dd').allTextContents()).toEqual(['Yes', '', 'Lisinopril', 'Not answered', 'No', '08:30']);
+    expect(await axeViolations(page)).toEqual([]);
+
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.locator('sealpost-form-app .confirmation').waitFor();
     await page.close();

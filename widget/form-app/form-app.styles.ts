@@ -157,6 +157,39 @@ export const formAppStyles = css`
     gap: 0.5rem;
   }
 
+  .step-progress {
+    font-weight: 600;
+    margin: 0 0 0.25rem;
+  }
+
+  progress {
+    accent-color: var(--sealpost-accent, #1d4ed8);
+    display: block;
+    margin: 0 0 1.5rem;
+    width: 100%;
+  }
+
+  .review dl {
+    display: grid;
+    gap: 0.25rem 1rem;
+    grid-template-columns: minmax(8rem, 1fr) 2fr;
+    margin: 0 0 1rem;
+  }
+
+  .review dt {
+    font-weight: 600;
+  }
+
+  .review dd {
+    margin: 0;
+  }
+
+  .review-section {
+    border-bottom: 1px solid var(--sealpost-border, #57606a);
+    margin: 0 0 1.5rem;
+    padding: 0 0 1rem;
+  }
+
   .dialog-backdrop {
     align-items: center;
     background: rgb(0 0 0 / 50%);

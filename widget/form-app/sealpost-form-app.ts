@@ -13,10 +13,12 @@ import { answerErrorText } from './error-messages';
 import { controlId } from './field-ids';
 import { fieldOfName, indexFields, type FieldIndex } from './field-index';
 import { formAppStyles } from './form-app.styles';
-import { formatDuration } from './format-duration';
 import { formatMessage } from './format-message';
 import { listenForTheme } from './host-theme';
 import { IdleSession } from './idle-session';
+import { renderIdleNotice, renderIdleWarning } from './render-idle';
+import { renderReview } from './render-review';
+import { sectionOfName, splitSections, type Section } from './form-steps';
 import { openParentChannel, type ParentChannel } from './parent-channel';
 import { readAnswers } from './read-answers';
 import { renderFields, type FieldContext } from './render-fields';
@@ -65,6 +67,9 @@ export class SealpostFormApp extends LitElement {
   @state() private timedOut = false;
   /** Changes on each cleared session, so that Lit replaces the form's DOM and with it every typed value. */
   @state() private generation = 0;
+  /** Index of the step shown, when the form has several sections. */
+  @state() private step = 0;
+  @state() private reviewing = false;
 
   // Answers live only here and in the controls: never in storage, URLs or logs.
   // Values are replaced on each input event rather than bound back into the
@@ -74,6 +79,7 @@ export class SealpostFormApp extends LitElement {
   private readonly touched = new Set<string>();
   private readonly repeatKeys = new RepeatKeys(() => this.requestUpdate());
   private fieldIndex: FieldIndex = new Map();
+  private sections: Section[] = [];
   private readonly sender = new SubmissionSender();
   private readonly idle = new IdleSession(this, () => this.clock);
   /** Element that had focus when the idle warning took it, to give it back. */
@@ -138,6 +144,7 @@ export class SealpostFormApp extends LitElement {
 
       this.published = published;
       this.fieldIndex = indexFields(published.definition.fields);
+      this.sections = splitSections(published.definition.fields);
       this.insecure = !hasWebCrypto();
       this.channel = openParentChannel(published.definition.allowedOrigins);
       this.stopThemeListener?.();
@@ -261,6 +268,9 @@ export class SealpostFormApp extends LitElement {
     // Read synchronously: an await here would let a second click in before the phase changes.
     const form = this.formElement;
     if (form) this.answers = readAnswers(definition.fields, form);
+    // Enter in a field of an earlier step moves on, as the Next button does.
+    if (this.paged && !this.reviewing) return this.nextStep();
+
     const errors = validateAnswers(definition, this.answers, localDateString(new Date()));
     for (const error of errors) this.touched.add(error.field);
     this.errors = new Map(errors.map((error) => [error.field, error]));
@@ -279,6 +289,46 @@ export class SealpostFormApp extends LitElement {
     }
 
     await this.send(this.published);
+  }
+
+  /** True when the form shows one section per step, with a review page before submit. */
+  private get paged(): boolean {
+    return this.sections.length > 1;
+  }
+
+  /** Validates the current step; moves to the next one, or to the review page after the last. */
+  private nextStep(): void {
+    if (!this.published) return;
+
+    const form = this.formElement;
+    if (form) this.answers = readAnswers(this.published.definition.fields, form);
+    const errors = validateAnswers(this.published.definition, this.answers, localDateString(new Date())).filter(
+      (error) => sectionOfName(this.sections, error.field) === this.step,
+    );
+    for (const error of errors) this.touched.add(error.field);
+    this.errors = new Map(errors.map((error) => [error.field, error]));
+    this.summaryVisible = errors.length > 0;
+    if (errors.length > 0) return void this.focusAfterRender('error-summary');
+
+    if (this.step < this.sections.length - 1) this.goToStep(this.step + 1);
+    else this.showReview();
+  }
+
+  private goToStep(step: number): void {
+    this.step = step;
+    this.reviewing = false;
+    this.summaryVisible = false;
+    void this.focusAfterRender('step-progress');
+  }
+
+  private showReview(): void {
+    this.reviewing = true;
+    void this.focusAfterRender('review-title');
+  }
+
+  private previousStep(): void {
+    if (this.reviewing) this.goToStep(this.step);
+    else if (this.step > 0) this.goToStep(this.step - 1);
   }
 
   private async send(published: PublishedForm): Promise<void> {
@@ -354,6 +404,8 @@ export class SealpostFormApp extends LitElement {
     this.touched.clear();
     this.repeatKeys.clear();
     this.sender.forget();
+    this.step = 0;
+    this.reviewing = false;
     this.errors = new Map();
     this.summaryVisible = false;
     this.sendFailed = false;
@@ -365,7 +417,14 @@ export class SealpostFormApp extends LitElement {
   }
 
   /** Focuses a field from the error summary: its control, or the checked (else first) input of a group. */
-  private focusField(name: string): void {
+  private async focusField(name: string): Promise<void> {
+    const section = sectionOfName(this.sections, name);
+    if (this.paged && section !== -1 && (section !== this.step || this.reviewing)) {
+      this.step = section;
+      this.reviewing = false;
+      await this.updateComplete;
+    }
+
     const target = this.shadowRoot?.getElementById(controlId(name));
     const control = target?.tagName === 'FIELDSET' ? (target.querySelector('input:checked') ?? target.querySelector('input')) : target;
     (control as HTMLElement | null | undefined)?.focus();
@@ -390,7 +449,7 @@ export class SealpostFormApp extends LitElement {
       case 'done':
         return html`${this.renderHeader()}${this.renderConfirmation()}`;
       default:
-        return html`${this.renderHeader()}${this.renderIdleNotice()}${this.renderInsecureNotice()}${this.renderSummary()}${this.renderForm()}${this.renderIdleWarning()}`;
+        return html`${this.renderHeader()}${renderIdleNotice(this.locale, this.idleSeconds, this.timedOut)}${this.renderInsecureNotice()}${this.renderSummary()}${this.renderForm()}${renderIdleWarning(this.locale, this.idle.remainingSeconds, () => this.keepWorking())}`;
     }
   }
 
@@ -413,28 +472,6 @@ export class SealpostFormApp extends LitElement {
     return html`<h1>${localize(definition?.title, this.locale)}</h1>${description}`;
   }
 
-  private renderIdleNotice(): TemplateResult {
-    const time = formatDuration(this.idleSeconds, this.locale);
-    if (this.timedOut) return html`<p class="notice" id="timeout-notice" role="status" tabindex="-1">${this.text('timedOut', { time })}</p>`;
-    return html`<p class="help idle-notice">${this.text('idleNotice', { time })}</p>`;
-  }
-
-  private renderIdleWarning(): TemplateResult | typeof nothing {
-    const remaining = this.idle.remainingSeconds;
-    if (remaining === undefined) return nothing;
-
-    // The description is a polite live region that changes only every 30 seconds.
-    return html`
-      <div class="dialog-backdrop">
-        <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-text">
-          <h2 id="idle-title">${this.text('idleTitle')}</h2>
-          <p id="idle-text" aria-live="polite">${this.text('idleWarning', { time: formatDuration(remaining, this.locale) })}</p>
-          <button type="button" id="keep-working" @click=${() => this.keepWorking()}>${this.text('keepWorking')}</button>
-        </div>
-      </div>
-    `;
-  }
-
   private renderInsecureNotice(): TemplateResult | typeof nothing {
     if (!this.insecure) return nothing;
 
@@ -449,7 +486,7 @@ export class SealpostFormApp extends LitElement {
       <div class="error-summary" id="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
         <h2 id="error-summary-title">${this.text('errorSummaryTitle')}</h2>
         <ul>
-          ${names.map((name) => html`<li><button type="button" @click=${() => this.focusField(name)}>${this.errorText(name)}</button></li>`)}
+          ${names.map((name) => html`<li><button type="button" @click=${() => void this.focusField(name)}>${this.errorText(name)}</button></li>`)}
         </ul>
       </div>
     `;
@@ -457,28 +494,50 @@ export class SealpostFormApp extends LitElement {
 
   private renderForm(): TemplateResult {
     const sending = this.phase === 'sending';
-    const today = localDateString(new Date());
+    const context = this.fieldContext(localDateString(new Date()));
     const sendError = this.sendFailed
       ? html`<p class="notice" id="send-error" role="alert" tabindex="-1">${this.text('sendFailed')}</p>`
       : nothing;
 
-    // aria-disabled rather than disabled keeps the button focused while
-    // sending; the phase check in onSubmit does the actual blocking.
-    // While the idle warning shows, the form is inert, so focus stays in the dialog.
+    // Sections of other steps stay rendered but hidden, so their controls keep
+    // what the patient typed. While the idle warning shows, the form is inert,
+    // so focus stays in the dialog.
+    const body = this.paged
+      ? html`${this.renderProgress()}
+          ${this.sections.map((section, index) => html`<div class="section" ?hidden=${this.reviewing || index !== this.step}>${renderFields(section.fields, context)}</div>`)}
+          ${this.reviewing ? renderReview(this.sections, this.answers, this.locale, (step) => this.goToStep(step)) : nothing}`
+      : renderFields(this.published?.definition.fields ?? [], context);
+
     return html`${keyed(
       this.generation,
       html`
-      <form novalidate aria-busy=${sending ? 'true' : 'false'} ?inert=${this.idle.remainingSeconds !== undefined} @submit=${this.onSubmit}
-        @input=${this.onInput} @change=${this.onChange} @focusout=${this.onFocusOut}>
-        ${renderFields(this.published?.definition.fields ?? [], this.fieldContext(today))}
-        ${sendError}
-        <div class="actions">
-          <button type="submit" aria-disabled=${sending ? 'true' : 'false'}>${this.text('submit')}</button>
-          <p class="progress" role="status">${sending ? this.text('sending') : ''}</p>
-        </div>
-      </form>
-    `,
+        <form novalidate aria-busy=${sending ? 'true' : 'false'} ?inert=${this.idle.remainingSeconds !== undefined} @submit=${this.onSubmit}
+          @input=${this.onInput} @change=${this.onChange} @focusout=${this.onFocusOut}>
+          ${body} ${sendError} ${this.renderActions(sending)}
+        </form>
+      `,
     )}`;
+  }
+
+  private renderProgress(): TemplateResult {
+    const total = this.sections.length;
+    const text = this.reviewing ? this.text('reviewProgress') : this.text('stepProgress', { number: String(this.step + 1), total: String(total) });
+    return html`<p class="step-progress" id="step-progress" tabindex="-1">${text}</p>
+      <progress max=${total + 1} value=${this.reviewing ? total + 1 : this.step + 1} aria-labelledby="step-progress"></progress>`;
+  }
+
+  private renderActions(sending: boolean): TemplateResult {
+    const back = this.paged && (this.step > 0 || this.reviewing)
+      ? html`<button type="button" class="secondary" @click=${() => this.previousStep()}>${this.text('back')}</button>`
+      : nothing;
+    const lastStep = this.step === this.sections.length - 1;
+    // aria-disabled rather than disabled keeps the button focused while
+    // sending; the phase check in onSubmit does the actual blocking.
+    const forward = this.paged && !this.reviewing
+      ? html`<button type="button" @click=${() => this.nextStep()}>${this.text(lastStep ? 'reviewAnswers' : 'next')}</button>`
+      : html`<button type="submit" aria-disabled=${sending ? 'true' : 'false'}>${this.text('submit')}</button>`;
+
+    return html`<div class="actions">${back}${forward}<p class="progress" role="status">${sending ? this.text('sending') : ''}</p></div>`;
   }
 
   private fieldContext(today: string): FieldContext {

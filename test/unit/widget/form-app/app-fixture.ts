@@ -39,6 +39,8 @@ function json(status: number, body: unknown): Response {
 export interface FakeCollectorOptions {
   submitStatuses?: number[];
   formStatuses?: number[];
+  /** Form to publish instead of the test intake form; its id must be FORM_ID. */
+  definition?: FormDefinition;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface FakeCollectorOptions {
 export async function createFakeCollector(options: FakeCollectorOptions = {}) {
   const { publicKey, privateKey } = await generateKeyPair('ECDH-ES+A256KW', { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid: 'key-1' };
-  const published: PublishedForm = { definition: testForm(), key: { kid: 'key-1', jwk } };
+  const published: PublishedForm = { definition: options.definition ?? testForm(), key: { kid: 'key-1', jwk } };
   const submitStatuses = [...(options.submitStatuses ?? [])];
   const formStatuses = [...(options.formStatuses ?? [])];
   const submissions: SubmissionEnvelope[] = [];
