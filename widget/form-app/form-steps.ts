@@ -36,7 +36,7 @@ export function splitSections(fields: Field[]): Section[] {
   return sections;
 }
 
-/** Index of the section that holds a field name (`id` or `group[index].id`), or -1. */
+/** Returns the index of the section that contains a field name (`id` or `group[index].id`), or -1. */
 export function sectionOfName(sections: Section[], name: string): number {
   const key = name.split('[')[0] ?? name;
   return sections.findIndex((candidate) => candidate.keys.has(key));

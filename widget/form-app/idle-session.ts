@@ -1,9 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { IdleTimer, systemClock, type Clock } from '../../sdk/idle-timer';
 
-/** What the form app does when the session expires or the page comes back from the back/forward cache. */
+/** Form app that an idle session clears on expiry or when the page comes back from the back/forward cache. */
 export interface IdleSessionHost extends ReactiveControllerHost, HTMLElement {
-  /** Wipes every answer from memory and the DOM; `reason` says why. */
+  /** Wipes every answer from memory and the DOM; `reason` names the cause. */
   clearSession(reason: 'timeout' | 'restored'): void;
 }
 
@@ -63,7 +63,7 @@ export class IdleSession implements ReactiveController {
     this.timer.start();
   }
 
-  /** The patient chose to keep working: hides the warning and restarts the count. */
+  /** Hides the warning and restarts the count, after the patient chose to keep working. */
   extend(): void {
     this.remainingSeconds = undefined;
     this.timer?.extend();

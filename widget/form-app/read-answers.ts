@@ -44,7 +44,7 @@ function readInstances(groupId: string, fields: Field[], root: ParentNode, answe
   });
 }
 
-/** The first element carrying each `data-field` id; ids are unique across a form, so the first is the field's. */
+/** Maps each `data-field` id to the first element carrying it; ids are unique across a form, so the first is the field's. */
 function fieldContainers(root: ParentNode): Map<string, Element> {
   const containers = new Map<string, Element>();
   for (const element of root.querySelectorAll('[data-field]')) {

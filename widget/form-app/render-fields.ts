@@ -89,7 +89,7 @@ export function errorText({ name, error }: Named): TemplateResult | typeof nothi
   return error ? html`<p class="error-text" id=${errorId(name)}>${error}</p>` : nothing;
 }
 
-/** The ids that describe a control: help, unit and error, or `nothing`. */
+/** Returns the ids that describe a control (help, unit and error), or `nothing`. */
 export function describedBy({ field, name, error }: Named): string | typeof nothing {
   const ids = [
     field.help ? helpId(name) : undefined,

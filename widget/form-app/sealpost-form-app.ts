@@ -347,7 +347,7 @@ export class SealpostFormApp extends LitElement {
     }
   }
 
-  /** The idle limit: the page's `idle-timeout` when valid, else the form's, else 10 minutes. */
+  /** Returns the idle limit: the page's `idle-timeout` when valid, else the form's, else 10 minutes. */
   private get idleSeconds(): number {
     const fromPage = this.idleTimeout;
     if (fromPage !== undefined && Number.isSafeInteger(fromPage) && fromPage >= 60 && fromPage <= 86_400) return fromPage;
@@ -357,7 +357,7 @@ export class SealpostFormApp extends LitElement {
   /**
    * Clears the session: every answer in memory, and the form's DOM, which is
    * rendered anew. On timeout the host page gets a PHI-free `timeout` message
-   * and the patient a notice; a page restored from the back/forward cache
+   * and the patient a notice. A page restored from the back/forward cache
    * starts clean without either.
    */
   clearSession(reason: 'timeout' | 'restored'): void {

@@ -50,7 +50,7 @@ export class SubmissionSender {
     }
   }
 
-  /** Drops the remembered envelope, which holds the ciphertext of the answers. */
+  /** Drops the remembered envelope, which contains the ciphertext of the answers. */
   forget(): void {
     this.pending = undefined;
   }

@@ -144,7 +144,8 @@ function choiceField(item: FhirItem, linkId: string, base: Record<string, unknow
 }
 
 function textField(item: FhirItem, type: 'string' | 'text' | 'url', base: Record<string, unknown> & { id: string; label: LocalizedText }, linkId: string, initial: unknown[], context: ImportContext): Field {
-  const kind = type === 'string' ? 'text' : type === 'text' ? 'textarea' : 'url';
+  const KINDS = { string: 'text', text: 'textarea', url: 'url' } as const;
+  const kind = KINDS[type];
   if (initial.some((value) => typeof value !== 'string')) context.warn(linkId, 'A non-text initial value on a text item was read as its code.');
   return { ...base, type: kind, ...lengthLimit(item) } as Field;
 }
@@ -167,7 +168,7 @@ function numberRules(item: FhirItem, type: 'decimal' | 'integer' | 'quantity', l
   return rules;
 }
 
-/** The unit's display, else its UCUM code, from `questionnaire-unit` or the first `unitOption`. */
+/** Reads the unit's display, else its UCUM code, from `questionnaire-unit` or the first `unitOption`. */
 function unitOf(item: FhirItem): string | undefined {
   const coding = findExtensions(item, EXTENSIONS.unit)[0]?.valueCoding ?? asArray(item.unitOption)[0];
   if (!isRecord(coding)) return undefined;
@@ -189,7 +190,7 @@ function labelOf(item: FhirItem, linkId: string, context: ImportContext): string
   return [prefix, text ?? linkId].filter(Boolean).join(' ');
 }
 
-/** A child display item with the `help` item control is shown as its parent's help text. */
+/** Tests for a child display item with the `help` item control, which is shown as its parent's help text. */
 function isHelpItem(item: unknown): boolean {
   return isRecord(item) && item.type === 'display' && itemControl(item) === 'help';
 }

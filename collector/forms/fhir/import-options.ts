@@ -28,7 +28,8 @@ export function importOptions(item: FhirItem, linkId: string, context: ImportCon
 /** Reads the options of a contained ValueSet from `expansion.contains`, else `compose.include[].concept`. */
 export function readValueSet(resource: Record<string, unknown>): FieldOption[] {
   const expansion = isRecord(resource.expansion) ? asArray(resource.expansion.contains) : [];
-  const compose = isRecord(resource.compose) ? asArray(resource.compose.include).flatMap((include) => (isRecord(include) ? asArray(include.concept) : [])) : [];
+  const includes = isRecord(resource.compose) ? asArray(resource.compose.include) : [];
+  const compose = includes.flatMap((include) => (isRecord(include) ? asArray(include.concept) : []));
 
   return [...expansion, ...compose].flatMap((concept) => {
     if (!isRecord(concept)) return [];

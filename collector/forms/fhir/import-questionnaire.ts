@@ -141,7 +141,7 @@ function containedValueSets(questionnaire: FhirQuestionnaire, warnings: ImportWa
     if (!isRecord(resource)) continue;
     const id = asString(resource.id);
     if (resource.resourceType === 'ValueSet' && id) sets.set(id, readValueSet(resource));
-    else warnings.push({ linkId: '(questionnaire)', message: `The contained ${String(resource.resourceType)} ${id ?? ''} is not used by the form.`.replace(' .', '.') });
+    else warnings.push({ linkId: '(questionnaire)', message: `The contained ${String(resource.resourceType)} "${id ?? ''}" is not used by the form.` });
   }
   return sets;
 }
