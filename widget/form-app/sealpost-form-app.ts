@@ -18,6 +18,7 @@ import { listenForTheme } from './host-theme';
 import { IdleSession } from './idle-session';
 import { renderIdleNotice, renderIdleWarning } from './render-idle';
 import { renderReview } from './render-review';
+import { renderActions, renderProgress, type StepState } from './render-steps';
 import { sectionOfName, splitSections, type Section } from './form-steps';
 import { openParentChannel, type ParentChannel } from './parent-channel';
 import { readAnswers } from './read-answers';
@@ -502,8 +503,9 @@ export class SealpostFormApp extends LitElement {
     // Sections of other steps stay rendered but hidden, so their controls keep
     // what the patient typed. While the idle warning shows, the form is inert,
     // so focus stays in the dialog.
+    const steps = this.stepState(sending);
     const body = this.paged
-      ? html`${this.renderProgress()}
+      ? html`${renderProgress(steps)}
           ${this.sections.map((section, index) => html`<div class="section" ?hidden=${this.reviewing || index !== this.step}>${renderFields(section.fields, context)}</div>`)}
           ${this.reviewing ? renderReview(this.sections, this.answers, this.locale, (step) => this.goToStep(step)) : nothing}`
       : renderFields(this.published?.definition.fields ?? [], context);
@@ -513,31 +515,23 @@ export class SealpostFormApp extends LitElement {
       html`
         <form novalidate aria-busy=${sending ? 'true' : 'false'} ?inert=${this.idle.remainingSeconds !== undefined} @submit=${this.onSubmit}
           @input=${this.onInput} @change=${this.onChange} @focusout=${this.onFocusOut}>
-          ${body} ${sendError} ${this.renderActions(sending)}
+          ${body} ${sendError} ${renderActions(steps)}
         </form>
       `,
     )}`;
   }
 
-  private renderProgress(): TemplateResult {
-    const total = this.sections.length;
-    const text = this.reviewing ? this.text('reviewProgress') : this.text('stepProgress', { number: String(this.step + 1), total: String(total) });
-    return html`<p class="step-progress" id="step-progress" tabindex="-1">${text}</p>
-      <progress max=${total + 1} value=${this.reviewing ? total + 1 : this.step + 1} aria-labelledby="step-progress"></progress>`;
-  }
-
-  private renderActions(sending: boolean): TemplateResult {
-    const back = this.paged && (this.step > 0 || this.reviewing)
-      ? html`<button type="button" class="secondary" @click=${() => this.previousStep()}>${this.text('back')}</button>`
-      : nothing;
-    const lastStep = this.step === this.sections.length - 1;
-    // aria-disabled rather than disabled keeps the button focused while
-    // sending; the phase check in onSubmit does the actual blocking.
-    const forward = this.paged && !this.reviewing
-      ? html`<button type="button" @click=${() => this.nextStep()}>${this.text(lastStep ? 'reviewAnswers' : 'next')}</button>`
-      : html`<button type="submit" aria-disabled=${sending ? 'true' : 'false'}>${this.text('submit')}</button>`;
-
-    return html`<div class="actions">${back}${forward}<p class="progress" role="status">${sending ? this.text('sending') : ''}</p></div>`;
+  private stepState(sending: boolean): StepState {
+    return {
+      locale: this.locale,
+      paged: this.paged,
+      step: this.step,
+      total: this.sections.length,
+      reviewing: this.reviewing,
+      sending,
+      back: () => this.previousStep(),
+      next: () => this.nextStep(),
+    };
   }
 
   private fieldContext(today: string): FieldContext {
