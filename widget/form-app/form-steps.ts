@@ -45,3 +45,72 @@ export function sectionOfName(sections: Section[], name: string): number {
 function section(fields: Field[]): Section {
   return { fields, keys: new Set(scopeFieldIds(fields)) };
 }
+
+/**
+ * The step a paged form shows, or its review page. It requests a render from
+ * its host after each move, and focuses the heading that tells a screen
+ * reader user where they are.
+ *
+ * @example
+ * const steps = new StepNavigation(() => app.requestUpdate(), (id) => focusAfterRender(id));
+ * steps.load(definition.fields);
+ * if (steps.paged) steps.goTo(1);
+ */
+export class StepNavigation {
+  sections: Section[] = [];
+  step = 0;
+  reviewing = false;
+
+  constructor(
+    private readonly changed: () => void,
+    private readonly focus: (id: string) => void,
+  ) {}
+
+  /** True when the form shows one section per step, with a review page before submit. */
+  get paged(): boolean {
+    return this.sections.length > 1;
+  }
+
+  get onLastStep(): boolean {
+    return this.step === this.sections.length - 1;
+  }
+
+  load(fields: Field[]): void {
+    this.sections = splitSections(fields);
+    this.reset();
+  }
+
+  reset(): void {
+    this.step = 0;
+    this.reviewing = false;
+  }
+
+  goTo(step: number, focusId = 'step-progress'): void {
+    this.step = step;
+    this.reviewing = false;
+    this.changed();
+    this.focus(focusId);
+  }
+
+  review(): void {
+    this.reviewing = true;
+    this.changed();
+    this.focus('review-title');
+  }
+
+  back(): void {
+    if (this.reviewing) this.goTo(this.step);
+    else if (this.step > 0) this.goTo(this.step - 1);
+  }
+
+  /** Shows the step of a field name without moving focus; returns true when the step changed. */
+  reveal(name: string): boolean {
+    const section = sectionOfName(this.sections, name);
+    if (!this.paged || section === -1 || (section === this.step && !this.reviewing)) return false;
+
+    this.step = section;
+    this.reviewing = false;
+    this.changed();
+    return true;
+  }
+}

@@ -3,7 +3,7 @@ import type { Locale } from '../../sdk/form-definition';
 import { UI_MESSAGES } from '../../sdk/messages';
 import { formatMessage } from './format-message';
 
-/** Where the patient is in a form, and what its buttons do. */
+/** Position of the patient in a form, and the handlers of its buttons. */
 export interface StepState {
   locale: Locale;
   /** True when the form shows one section per step. */

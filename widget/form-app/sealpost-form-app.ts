@@ -19,7 +19,7 @@ import { IdleSession } from './idle-session';
 import { renderIdleNotice, renderIdleWarning } from './render-idle';
 import { renderReview } from './render-review';
 import { renderActions, renderProgress, type StepState } from './render-steps';
-import { sectionOfName, splitSections, type Section } from './form-steps';
+import { StepNavigation, sectionOfName } from './form-steps';
 import { openParentChannel, type ParentChannel } from './parent-channel';
 import { readAnswers } from './read-answers';
 import { renderFields, type FieldContext } from './render-fields';
@@ -68,9 +68,6 @@ export class SealpostFormApp extends LitElement {
   @state() private timedOut = false;
   /** Changes on each cleared session, so that Lit replaces the form's DOM and with it every typed value. */
   @state() private generation = 0;
-  /** Index of the step shown, when the form has several sections. */
-  @state() private step = 0;
-  @state() private reviewing = false;
 
   // Answers live only here and in the controls: never in storage, URLs or logs.
   // Values are replaced on each input event rather than bound back into the
@@ -80,7 +77,10 @@ export class SealpostFormApp extends LitElement {
   private readonly touched = new Set<string>();
   private readonly repeatKeys = new RepeatKeys(() => this.requestUpdate());
   private fieldIndex: FieldIndex = new Map();
-  private sections: Section[] = [];
+  private readonly steps = new StepNavigation(
+    () => this.requestUpdate(),
+    (id) => void this.focusAfterRender(id),
+  );
   private readonly sender = new SubmissionSender();
   private readonly idle = new IdleSession(this, () => this.clock);
   /** Element that had focus when the idle warning took it, to give it back. */
@@ -145,7 +145,7 @@ export class SealpostFormApp extends LitElement {
 
       this.published = published;
       this.fieldIndex = indexFields(published.definition.fields);
-      this.sections = splitSections(published.definition.fields);
+      this.steps.load(published.definition.fields);
       this.insecure = !hasWebCrypto();
       this.channel = openParentChannel(published.definition.allowedOrigins);
       this.stopThemeListener?.();
@@ -270,7 +270,7 @@ export class SealpostFormApp extends LitElement {
     const form = this.formElement;
     if (form) this.answers = readAnswers(definition.fields, form);
     // Enter in a field of an earlier step moves on, as the Next button does.
-    if (this.paged && !this.reviewing) return this.nextStep();
+    if (this.steps.paged && !this.steps.reviewing) return this.nextStep();
 
     const errors = validateAnswers(definition, this.answers, localDateString(new Date()));
     for (const error of errors) this.touched.add(error.field);
@@ -292,11 +292,6 @@ export class SealpostFormApp extends LitElement {
     await this.send(this.published);
   }
 
-  /** True when the form shows one section per step, with a review page before submit. */
-  private get paged(): boolean {
-    return this.sections.length > 1;
-  }
-
   /** Validates the current step; moves to the next one, or to the review page after the last. */
   private nextStep(): void {
     if (!this.published) return;
@@ -304,32 +299,16 @@ export class SealpostFormApp extends LitElement {
     const form = this.formElement;
     if (form) this.answers = readAnswers(this.published.definition.fields, form);
     const errors = validateAnswers(this.published.definition, this.answers, localDateString(new Date())).filter(
-      (error) => sectionOfName(this.sections, error.field) === this.step,
+      (error) => sectionOfName(this.steps.sections, error.field) === this.steps.step,
     );
     for (const error of errors) this.touched.add(error.field);
     this.errors = new Map(errors.map((error) => [error.field, error]));
     this.summaryVisible = errors.length > 0;
     if (errors.length > 0) return void this.focusAfterRender('error-summary');
 
-    if (this.step < this.sections.length - 1) this.goToStep(this.step + 1);
-    else this.showReview();
-  }
-
-  private goToStep(step: number): void {
-    this.step = step;
-    this.reviewing = false;
     this.summaryVisible = false;
-    void this.focusAfterRender('step-progress');
-  }
-
-  private showReview(): void {
-    this.reviewing = true;
-    void this.focusAfterRender('review-title');
-  }
-
-  private previousStep(): void {
-    if (this.reviewing) this.goToStep(this.step);
-    else if (this.step > 0) this.goToStep(this.step - 1);
+    if (this.steps.onLastStep) this.steps.review();
+    else this.steps.goTo(this.steps.step + 1);
   }
 
   private async send(published: PublishedForm): Promise<void> {
@@ -405,8 +384,7 @@ export class SealpostFormApp extends LitElement {
     this.touched.clear();
     this.repeatKeys.clear();
     this.sender.forget();
-    this.step = 0;
-    this.reviewing = false;
+    this.steps.reset();
     this.errors = new Map();
     this.summaryVisible = false;
     this.sendFailed = false;
@@ -419,12 +397,7 @@ export class SealpostFormApp extends LitElement {
 
   /** Focuses a field from the error summary: its control, or the checked (else first) input of a group. */
   private async focusField(name: string): Promise<void> {
-    const section = sectionOfName(this.sections, name);
-    if (this.paged && section !== -1 && (section !== this.step || this.reviewing)) {
-      this.step = section;
-      this.reviewing = false;
-      await this.updateComplete;
-    }
+    if (this.steps.reveal(name)) await this.updateComplete;
 
     const target = this.shadowRoot?.getElementById(controlId(name));
     const control = target?.tagName === 'FIELDSET' ? (target.querySelector('input:checked') ?? target.querySelector('input')) : target;
@@ -504,10 +477,14 @@ export class SealpostFormApp extends LitElement {
     // what the patient typed. While the idle warning shows, the form is inert,
     // so focus stays in the dialog.
     const steps = this.stepState(sending);
-    const body = this.paged
+    const { sections, step, reviewing } = this.steps;
+    const body = this.steps.paged
       ? html`${renderProgress(steps)}
-          ${this.sections.map((section, index) => html`<div class="section" ?hidden=${this.reviewing || index !== this.step}>${renderFields(section.fields, context)}</div>`)}
-          ${this.reviewing ? renderReview(this.sections, this.answers, this.locale, (step) => this.goToStep(step)) : nothing}`
+          ${sections.map((section, index) => html`<div class="section" ?hidden=${reviewing || index !== step}>${renderFields(section.fields, context)}</div>`)}
+          ${reviewing ? renderReview(sections, this.answers, this.locale, (target) => {
+            this.summaryVisible = false;
+            this.steps.goTo(target);
+          }) : nothing}`
       : renderFields(this.published?.definition.fields ?? [], context);
 
     return html`${keyed(
@@ -524,12 +501,15 @@ export class SealpostFormApp extends LitElement {
   private stepState(sending: boolean): StepState {
     return {
       locale: this.locale,
-      paged: this.paged,
-      step: this.step,
-      total: this.sections.length,
-      reviewing: this.reviewing,
+      paged: this.steps.paged,
+      step: this.steps.step,
+      total: this.steps.sections.length,
+      reviewing: this.steps.reviewing,
       sending,
-      back: () => this.previousStep(),
+      back: () => {
+        this.summaryVisible = false;
+        this.steps.back();
+      },
       next: () => this.nextStep(),
     };
   }
