@@ -1,4 +1,4 @@
-import type { AnswerField, AnswerValue, Answers, Field } from '../../sdk/form-definition';
+import type { AnswerField, AnswerValue, Answers, Field, FieldOption, OpenChoiceField } from '../../sdk/form-definition';
 
 /**
  * Reads every answer from the rendered controls, in the shape validation and
@@ -71,8 +71,9 @@ export function readAnswer(field: AnswerField, container: Element): AnswerValue 
     case 'tel':
     case 'url':
     case 'textarea':
-    case 'open-choice':
       return nonEmpty(controlValue(container, 'input, textarea').trim());
+    case 'open-choice':
+      return readOpenChoice(field, controlValue(container, 'input').trim());
     case 'date':
     case 'datetime':
     case 'time':
@@ -93,6 +94,14 @@ export function readAnswer(field: AnswerField, container: Element): AnswerValue 
       return values.length > 0 ? values : undefined;
     }
   }
+}
+
+// The suggestions show option labels, so a typed or picked label reads as its option's value.
+function readOpenChoice(field: OpenChoiceField, text: string): string | undefined {
+  if (text === '') return undefined;
+
+  const labels = (option: FieldOption) => (typeof option.label === 'string' ? [option.label] : Object.values(option.label));
+  return field.options.find((option) => labels(option).includes(text))?.value ?? text;
 }
 
 function controlValue(container: Element, selector: string): string {

@@ -39,11 +39,14 @@ function renderControl(item: Named<SingleControlField>, today: string): Template
         <option value="">${localize(UI_MESSAGES.selectPlaceholder, item.locale)}</option>
         ${field.options.map((option) => html`<option value=${option.value} ?selected=${field.initial === option.value}>${localize(option.label, item.locale)}</option>`)}
       </select>`;
-    case 'open-choice':
-      // A datalist offers the options as suggestions while any text stays a valid answer.
+    case 'open-choice': {
+      // A datalist offers the option labels as suggestions while any text
+      // stays a valid answer; reading the answer turns a label back into its value.
+      const label = (value: string) => localize(field.options.find((option) => option.value === value)?.label, item.locale) || value;
       return html`<input id=${id} name=${name} type="text" list=${listId(name)} ?required=${field.required} ?readonly=${field.readOnly}
-          maxlength=${field.maxLength ?? nothing} value=${initial} aria-invalid=${invalid} aria-describedby=${describedBy(item)} />
-        <datalist id=${listId(name)}>${field.options.map((option) => html`<option value=${option.value}>${localize(option.label, item.locale)}</option>`)}</datalist>`;
+          maxlength=${field.maxLength ?? nothing} value=${initial === nothing ? nothing : label(initial)} aria-invalid=${invalid} aria-describedby=${describedBy(item)} />
+        <datalist id=${listId(name)}>${field.options.map((option) => html`<option value=${localize(option.label, item.locale)}></option>`)}</datalist>`;
+    }
     default: {
       const date = field.type === 'date' ? field : undefined;
       const limit = (value: string | undefined) => (value === 'today' ? today : (value ?? nothing));
