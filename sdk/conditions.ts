@@ -26,7 +26,12 @@ export function isEnabled(item: Pick<Field, 'enableWhen' | 'enableBehavior'>, sc
   return item.enableBehavior === 'any' ? results.some(Boolean) : results.every(Boolean);
 }
 
-/** Tests one condition against the answer it names; `undefined` means unanswered. */
+/**
+ * Tests one condition against the answer it names; `undefined` means unanswered.
+ *
+ * @example
+ * conditionHolds({ field: 'dose', operator: '<', value: 2.1 }, '1.1'); // true: option values compare as numbers
+ */
 export function conditionHolds(condition: Condition, answer: AnswerValue | undefined): boolean {
   const values = answerValues(answer);
   if (condition.operator === 'exists') return (values.length > 0) === (condition.value !== false);

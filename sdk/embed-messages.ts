@@ -43,6 +43,9 @@ export function isEmbedMessage(data: unknown): data is EmbedMessage {
  * CSS custom properties that theme a form. A host page sets them on
  * `<sealpost-form>`, and the loader passes their computed values into the
  * iframe, where they fall through to the form's styles.
+ *
+ * @example
+ * <sealpost-form form="phq-9" style="--sealpost-accent: #2f5d50; --sealpost-radius: 8px"></sealpost-form>
  */
 export const THEME_PROPERTIES = [
   '--sealpost-text',

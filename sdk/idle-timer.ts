@@ -5,7 +5,12 @@ export interface Clock {
   clearTimeout(handle: unknown): void;
 }
 
-/** The browser's own clock. */
+/**
+ * The browser's own clock.
+ *
+ * @example
+ * new IdleTimer({ timeoutSeconds: 600, clock: systemClock, onCountdown, onExpire });
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),

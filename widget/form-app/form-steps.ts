@@ -36,7 +36,12 @@ export function splitSections(fields: Field[]): Section[] {
   return sections;
 }
 
-/** Returns the index of the section that contains a field name (`id` or `group[index].id`), or -1. */
+/**
+ * Returns the index of the section that contains a field name (`id` or `group[index].id`), or -1.
+ *
+ * @example
+ * sectionOfName(sections, 'medications[1].dose'); // the index of the step with the medications group
+ */
 export function sectionOfName(sections: Section[], name: string): number {
   const key = name.split('[')[0] ?? name;
   return sections.findIndex((candidate) => candidate.keys.has(key));

@@ -9,6 +9,9 @@ import { formatMessage } from './format-message';
 /**
  * Renders the review page: every shown question of each step with its answer
  * as the patient will send it, and a button that goes back to the step.
+ *
+ * @example
+ * html`${renderReview(splitSections(definition.fields), answers, 'en', (step) => steps.goTo(step))}`
  */
 export function renderReview(sections: Section[], answers: Answers, locale: Locale, goTo: (step: number) => void): TemplateResult {
   return html`
@@ -48,7 +51,12 @@ function reviewItems(fields: Field[], scope: AnswerScope, locale: Locale): Templ
   });
 }
 
-/** Formats an answer for reading: option labels, Yes/No, a number with its unit. */
+/**
+ * Formats an answer for reading: option labels, Yes/No, a number with its unit.
+ *
+ * @example
+ * formatAnswer({ id: 'weight', type: 'number', label: 'Weight', unit: 'kg' }, 72.5, 'es'); // '72,5 kg'
+ */
 export function formatAnswer(field: AnswerField, value: AnswerValue | undefined, locale: Locale): string {
   if (field.readOnly && field.initial !== undefined) value = field.initial;
   if (value === undefined) return localize(UI_MESSAGES.notAnswered, locale);

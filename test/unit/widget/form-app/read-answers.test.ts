@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Field, OpenChoiceField } from '../../../../sdk/form-definition';
 import { readAnswer, readAnswers } from '../../../../widget/form-app/read-answers';
+import { formatAnswer } from '../../../../widget/form-app/render-review';
 
 function container(html: string): Element {
   const element = document.createElement('div');
@@ -48,5 +49,13 @@ describe('readAnswers', () => {
 
   test('unrendered fields have no answer', () => {
     expect(readAnswers(fields, container('<div data-field="name"><input value="Ana"></div>'))).toEqual({ name: 'Ana' });
+  });
+});
+
+describe('formatAnswer', () => {
+  test('formats in Spanish', () => {
+    expect(formatAnswer({ id: 'weight', type: 'number', label: 'Weight', unit: 'kg' }, 72.5, 'es')).toBe('72,5 kg');
+    expect(formatAnswer({ id: 'smoker', type: 'boolean', label: 'Smoker' }, false, 'es')).toBe('No');
+    expect(formatAnswer({ id: 'note', type: 'text', label: 'Note' }, undefined, 'es')).toBe('Sin respuesta');
   });
 });
