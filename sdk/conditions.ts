@@ -51,7 +51,8 @@ type Scalar = string | number | boolean;
 
 function answerValues(answer: AnswerValue | undefined): Scalar[] {
   if (answer === undefined || answer === '') return [];
-  if (!Array.isArray(answer)) return [answer];
+  // An attachment, like a repeat instance, counts only for `exists`.
+  if (!Array.isArray(answer)) return [typeof answer === 'object' ? true : answer];
 
   // A repeating group's instances are not comparable values, so they count only for `exists`.
   return answer.map((item) => (typeof item === 'object' ? true : item));

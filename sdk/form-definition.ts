@@ -130,6 +130,34 @@ export interface CheckboxField extends FieldBase {
   type: 'checkbox';
 }
 
+/**
+ * A file the patient attaches. It travels base64-encoded inside the JWE, so
+ * the attachments of a form may add up to at most {@link ATTACHMENT_MAX_BYTES},
+ * which keeps an encrypted submission under the collector's default 2 MiB
+ * body limit. Attachments cannot sit inside repeating groups.
+ */
+export interface AttachmentField extends FieldBase {
+  type: 'attachment';
+  /** MIME types accepted, such as `application/pdf` or `image/*`; any type when absent. */
+  accept?: string[];
+  /** Largest file in bytes (default and maximum {@link ATTACHMENT_MAX_BYTES}). */
+  maxBytes?: number;
+}
+
+/** Largest total size of a form's attachments: 1 MiB. */
+export const ATTACHMENT_MAX_BYTES = 1_048_576;
+
+/** The answer of an attachment field. */
+export interface AttachmentValue {
+  name: string;
+  /** MIME type reported by the browser; may be empty. */
+  type: string;
+  /** Size in bytes of the decoded file. */
+  size: number;
+  /** The file's bytes in base64. */
+  data: string;
+}
+
 /** Text shown between fields; it takes no answer. */
 export interface DisplayField extends ItemBase {
   type: 'display';
@@ -163,6 +191,7 @@ export type Field =
   | OpenChoiceField
   | CheckboxGroupField
   | CheckboxField
+  | AttachmentField
   | DisplayField
   | GroupField;
 
@@ -187,6 +216,7 @@ export const FIELD_TYPES: readonly FieldType[] = [
   'open-choice',
   'checkbox',
   'checkbox-group',
+  'attachment',
   'display',
   'group',
 ];
@@ -209,7 +239,7 @@ export interface FormDefinition {
 }
 
 /** One answer value; the type follows the field type, and a repeating group's answer is its instances. */
-export type AnswerValue = string | number | boolean | string[] | Answers[];
+export type AnswerValue = string | number | boolean | string[] | Answers[] | AttachmentValue;
 
 /** Answers keyed by field id; an unanswered field has no key. */
 export interface Answers {

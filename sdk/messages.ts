@@ -76,6 +76,7 @@ export const UI_MESSAGES = {
   reviewProgress: { en: 'Review', es: 'Revisión' },
   changeStep: { en: 'Change the answers of step {number}', es: 'Cambiar las respuestas del paso {number}' },
   notAnswered: { en: 'Not answered', es: 'Sin respuesta' },
+  fileLimit: { en: 'Files up to {limit}.', es: 'Archivos de hasta {limit}.' },
   yes: { en: 'Yes', es: 'Sí' },
   no: { en: 'No', es: 'No' },
   addRepeat: { en: 'Add another “{label}”', es: 'Añadir otra entrada en «{label}»' },
@@ -157,6 +158,14 @@ export const ANSWER_ERROR_MESSAGES: Record<AnswerErrorCode, Translation> = {
     en: 'The answer to “{label}” cannot be changed. Reload the page and try again.',
     es: 'La respuesta a «{label}» no se puede cambiar. Vuelva a cargar la página e inténtelo de nuevo.',
   },
+  too_large: {
+    en: 'Choose a file of at most {limit} for “{label}”.',
+    es: 'Elija para «{label}» un archivo de {limit} como máximo.',
+  },
+  invalid_file_type: {
+    en: 'Choose a file of one of these types for “{label}”: {limit}.',
+    es: 'Elija para «{label}» un archivo de uno de estos tipos: {limit}.',
+  },
   too_many_repeats: {
     en: 'Add at most {limit} entries to “{label}”.',
     es: 'Añada como máximo {limit} entradas en «{label}».',
@@ -164,7 +173,7 @@ export const ANSWER_ERROR_MESSAGES: Record<AnswerErrorCode, Translation> = {
 };
 
 /** Field kinds whose wording differs from {@link ANSWER_ERROR_MESSAGES} for some codes. */
-export type ErrorMessageKind = 'choice' | 'checkbox' | 'date' | 'number';
+export type ErrorMessageKind = 'choice' | 'checkbox' | 'date' | 'number' | 'file';
 
 /**
  * Sentences that replace {@link ANSWER_ERROR_MESSAGES} for a kind of field:
@@ -201,6 +210,13 @@ export const ANSWER_ERROR_MESSAGES_BY_KIND: Record<ErrorMessageKind, Partial<Rec
   },
   number: {
     type_mismatch: { en: 'Enter a number for “{label}”.', es: 'Introduzca un número en «{label}».' },
+  },
+  file: {
+    required: { en: 'Choose a file for “{label}”.', es: 'Elija un archivo para «{label}».' },
+    type_mismatch: {
+      en: 'The file for “{label}” could not be read. Choose it again.',
+      es: 'No se pudo leer el archivo de «{label}». Elíjalo de nuevo.',
+    },
   },
 };
 

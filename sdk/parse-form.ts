@@ -1,4 +1,4 @@
-import { CONDITION_OPERATORS, FIELD_TYPES, type AnswerField, type FormDefinition } from './form-definition';
+import { ATTACHMENT_MAX_BYTES, CONDITION_OPERATORS, FIELD_TYPES, type AnswerField, type FormDefinition } from './form-definition';
 import { isCalendarDate, validateField } from './validate-answers';
 
 /** One problem in a form definition, located by a JSON path such as `fields[2].options`. */
@@ -45,8 +45,12 @@ export function parseFormDefinition(value: unknown): ParseResult {
   checkOrigins(value.allowedOrigins, fail);
   checkIdleTimeout(value.idleTimeoutSeconds, fail);
   const ids = new Set<string>();
-  if (checkFields(value.fields, 'fields', fail, { ids, counter: { count: 0 }, depth: 0, insideRepeat: false })) {
+  const walk: Walk = { ids, counter: { count: 0 }, attachmentBytes: { total: 0 }, depth: 0, insideRepeat: false };
+  if (checkFields(value.fields, 'fields', fail, walk)) {
     checkConditionTargets(value.fields as Json[], 'fields', ids, fail);
+  }
+  if (walk.attachmentBytes.total > ATTACHMENT_MAX_BYTES) {
+    fail('fields', `The attachment fields allow ${walk.attachmentBytes.total} bytes together, more than the limit of ${ATTACHMENT_MAX_BYTES}; lower their maxBytes so that they add up to at most ${ATTACHMENT_MAX_BYTES}.`);
   }
 
   return errors.length === 0 ? { ok: true, form: value as unknown as FormDefinition } : { ok: false, errors };
@@ -79,6 +83,8 @@ interface Walk {
   ids: Set<string>;
   /** Shared by every level, so nested fields count toward the limit too. */
   counter: { count: number };
+  /** Sum of the attachment fields' size limits. */
+  attachmentBytes: { total: number };
   depth: number;
   insideRepeat: boolean;
 }
@@ -143,6 +149,7 @@ function checkField(field: Json, path: string, fail: Fail, walk: Walk): void {
   if (field.pattern !== undefined) checkPattern(field.pattern, `${path}.pattern`, fail);
   if (type === 'number') checkNumberRules(field, path, fail);
   if (type === 'date') checkDateRules(field, path, fail);
+  if (type === 'attachment') checkAttachment(field, path, fail, walk);
   if (field.initial !== undefined) checkInitial(field, path, fail);
 }
 
@@ -157,6 +164,23 @@ function checkGroup(field: Json, path: string, fail: Fail, walk: Walk): void {
   if (walk.depth >= MAX_DEPTH) return fail(`${path}.fields`, `Groups are nested more than ${MAX_DEPTH} deep; flatten the form.`);
 
   checkFields(field.fields, `${path}.fields`, fail, { ...walk, depth: walk.depth + 1, insideRepeat: walk.insideRepeat || field.repeats === true });
+}
+
+const MIME_PATTERN = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/i;
+
+function checkAttachment(field: Json, path: string, fail: Fail, walk: Walk): void {
+  if (walk.insideRepeat) fail(path, 'An attachment field cannot sit inside a repeating group; move it out of the group.');
+
+  const max = field.maxBytes;
+  if (max !== undefined && (!Number.isSafeInteger(max) || (max as number) < 1 || (max as number) > ATTACHMENT_MAX_BYTES)) {
+    fail(`${path}.maxBytes`, `maxBytes must be a whole number of bytes from 1 to ${ATTACHMENT_MAX_BYTES}, not ${JSON.stringify(max)}.`);
+  }
+  walk.attachmentBytes.total += typeof max === 'number' ? max : ATTACHMENT_MAX_BYTES;
+
+  const accept = field.accept;
+  if (accept !== undefined && (!Array.isArray(accept) || accept.length === 0 || accept.some((type) => typeof type !== 'string' || !MIME_PATTERN.test(type)))) {
+    fail(`${path}.accept`, 'accept must be a non-empty list of MIME types such as ["application/pdf", "image/*"].');
+  }
 }
 
 function checkConditions(field: Json, path: string, fail: Fail): void {

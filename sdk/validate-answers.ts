@@ -1,5 +1,5 @@
 import { isEnabled, type AnswerScope } from './conditions';
-import { DEFAULT_MAX_REPEATS, type AnswerField, type AnswerValue, type Answers, type Field, type FormDefinition, type GroupField } from './form-definition';
+import { ATTACHMENT_MAX_BYTES, DEFAULT_MAX_REPEATS, type AnswerField, type AnswerValue, type Answers, type Field, type FormDefinition, type GroupField } from './form-definition';
 
 /** Stable codes for a rejected answer; the widget maps each to a sentence. */
 export type AnswerErrorCode =
@@ -21,7 +21,9 @@ export type AnswerErrorCode =
   | 'unknown_field'
   | 'not_enabled'
   | 'read_only'
-  | 'too_many_repeats';
+  | 'too_many_repeats'
+  | 'too_large'
+  | 'invalid_file_type';
 
 /** One rejected answer. It names the field and the rule, never the value. */
 export interface AnswerError {
@@ -180,6 +182,8 @@ export function validateField(field: AnswerField, value: AnswerValue | undefined
       if (typeof value !== 'string') return fail('type_mismatch');
       if (field.maxLength !== undefined && [...value].length > field.maxLength) return fail('too_long', field.maxLength);
       return undefined;
+    case 'attachment':
+      return validateAttachment(field, value, fail);
     case 'number': {
       if (typeof value !== 'number' || !Number.isFinite(value)) return fail('type_mismatch');
       if (field.min !== undefined && value < field.min) return fail('range_underflow', field.min);
@@ -235,6 +239,37 @@ function isEmpty(value: AnswerValue | undefined, field: AnswerField): boolean {
   if (value === undefined || value === '') return true;
   if (value === false) return field.type !== 'boolean';
   return Array.isArray(value) && value.length === 0;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Checks an attachment's shape, its size against the limit, then its type and its data against the stated size. */
+function validateAttachment(field: AnswerField & { type: 'attachment' }, value: AnswerValue | undefined, fail: (code: AnswerErrorCode, limit?: number | string) => AnswerError): AnswerError | undefined {
+  if (!isAttachment(value)) return fail('type_mismatch');
+
+  const max = Math.min(field.maxBytes ?? ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_BYTES);
+  if (value.size > max) return fail('too_large', max);
+  if (field.accept && field.accept.length > 0 && !field.accept.some((pattern) => mimeMatches(pattern, value.type))) {
+    return fail('invalid_file_type', field.accept.join(', '));
+  }
+
+  const padding = value.data.endsWith('==') ? 2 : value.data.endsWith('=') ? 1 : 0;
+  const decoded = (value.data.length / 4) * 3 - padding;
+  if (value.data.length % 4 !== 0 || !BASE64.test(value.data) || decoded !== value.size) return fail('type_mismatch');
+  return undefined;
+}
+
+function isAttachment(value: unknown): value is { name: string; type: string; size: number; data: string } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+
+  const record = value as Record<string, unknown>;
+  return typeof record.name === 'string' && typeof record.type === 'string' && Number.isSafeInteger(record.size) && (record.size as number) > 0 && typeof record.data === 'string';
+}
+
+/** Matches a MIME type against `type/subtype` or `type/*`, ignoring case. */
+function mimeMatches(pattern: string, type: string): boolean {
+  const [wanted, actual] = [pattern.toLowerCase(), type.toLowerCase()];
+  return wanted.endsWith('/*') ? actual.startsWith(wanted.slice(0, -1)) : actual === wanted;
 }
 
 function isStringArray(value: unknown): value is string[] {

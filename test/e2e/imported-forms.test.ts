@@ -132,6 +132,28 @@ describe.skipIf(skipReason !== undefined)(skipReason ?? 'imported FHIR forms in 
     expect(Object.values(shown.answers).every((answer) => answer === 'Several-days')).toBe(true);
   });
 
+  it('sends an attachment inside the JWE', async () => {
+    const { page } = await openForm('test-all-data-types');
+    const input = page.locator('sealpost-form-app [data-field="id-attachment"] input[type="file"]');
+    await page.getByText('Files up to 1 MB.').waitFor();
+
+    await input.setInputFiles({ name: 'too-big.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(1_048_577, 1) });
+    await page.getByText('Choose a file of at most 1 MB for “attachment to be included”.').waitFor();
+    expect(await input.getAttribute('aria-invalid')).toBe('true');
+
+    const content = Buffer.from('%PDF-1.4 referral letter');
+    await input.setInputFiles({ name: 'referral.pdf', mimeType: 'application/pdf', buffer: content });
+    await page.getByText('Choose a file of at most 1 MB for “attachment to be included”.').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.locator('sealpost-form-app .confirmation').waitFor();
+    await page.close();
+
+    const list = await runCli(['submissions', 'list', '--form', 'test-all-data-types', '--json'], env);
+    const { id } = JSON.parse(list.stdout.trim().split('\n')[0]!) as { id: string };
+    const shown = JSON.parse((await runCli(['submissions', 'show', id, '--json'], env)).stdout) as { answers: Record<string, unknown> };
+    expect(shown.answers['id-attachment']).toEqual({ name: 'referral.pdf', type: 'application/pdf', size: content.length, data: content.toString('base64') });
+  });
+
   it.each(['test-all-data-types', 'test-enablewhen', 'profile-example-weight-height', 'medications'])('%s has no axe violations', async (formId) => {
     const { page } = await openForm(formId);
 

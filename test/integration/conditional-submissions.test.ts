@@ -22,6 +22,7 @@ const FORM: FormDefinition = {
     { id: 'smoker', type: 'boolean', label: 'Do you smoke?', required: true },
     { id: 'packs', type: 'number', label: 'Packs a day', enableWhen: [{ field: 'smoker', operator: '=', value: true }] },
     { id: 'clinic', type: 'text', label: 'Clinic', readOnly: true, initial: 'Main St' },
+    { id: 'referral', type: 'attachment', label: 'Referral letter', accept: ['application/pdf'], maxBytes: 1024 },
     {
       id: 'attempts',
       type: 'group',
@@ -99,6 +100,23 @@ describe.each(drivers)('conditional submissions on %s', (driver) => {
   });
 
   // When skipped, the suite's title is the reason.
+  it('accepts an attachment within its limit', async () => {
+    const data = Buffer.from('%PDF-1.4 referral').toString('base64');
+    const result = await submit({ smoker: false, referral: { name: 'referral.pdf', type: 'application/pdf', size: 17, data } });
+    expect(result.status).toBe(201);
+  });
+
+  it('rejects an oversized or mislabelled attachment', async () => {
+    const big = Buffer.alloc(1025).toString('base64');
+    const oversized = await submit({ smoker: false, referral: { name: 'big.pdf', type: 'application/pdf', size: 1025, data: big } });
+    expect(oversized.status).toBe(422);
+    expect(oversized.body.error?.message).toBe('The answers failed validation for these fields: referral (too_large). Correct them and submit again.');
+
+    const data = Buffer.from('hello').toString('base64');
+    const lying = await submit({ smoker: false, referral: { name: 'a.pdf', type: 'application/pdf', size: 100, data } });
+    expect(lying.body.error?.message).toBe('The answers failed validation for these fields: referral (type_mismatch). Correct them and submit again.');
+  });
+
   describe.skipIf(fhirFixturesMissing !== undefined)(fhirFixturesMissing ?? 'forms import --publish', () => {
     it.each(questionnaireFiles())('publishes %s', async (file) => {
       const request = { name: 'forms.import' as const, file, allowedOrigins: ['https://clinic.example'], publish: true, questionnaire: readFixture(file) };

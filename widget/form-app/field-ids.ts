@@ -16,7 +16,7 @@ export const helpId = (name: string): string => `field-${name}-help`;
 /** Id of a field's error message. */
 export const errorId = (name: string): string => `field-${name}-error`;
 
-/** Id of a number field's unit, which describes the control. */
+/** Id of a number field's unit, or of an attachment field's size limit, which describes the control. */
 export const unitId = (name: string): string => `field-${name}-unit`;
 
 /** Id of an open-choice field's list of suggestions. */

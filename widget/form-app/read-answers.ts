@@ -1,4 +1,4 @@
-import type { AnswerField, AnswerValue, Answers, Field, FieldOption, OpenChoiceField } from '../../sdk/form-definition';
+import type { AnswerField, AnswerValue, Answers, AttachmentValue, Field, FieldOption, OpenChoiceField } from '../../sdk/form-definition';
 
 /**
  * Reads every answer from the rendered controls, in the shape validation and
@@ -10,25 +10,26 @@ import type { AnswerField, AnswerValue, Answers, Field, FieldOption, OpenChoiceF
  * @example
  * readAnswers(definition.fields, form); // { 'full-name': 'Ana Ruiz', medications: [{ drug: 'Aspirin' }] }
  */
-export function readAnswers(fields: Field[], root: ParentNode): Answers {
+export function readAnswers(fields: Field[], root: ParentNode, attachments: ReadonlyMap<string, AttachmentValue> = new Map()): Answers {
   const answers: Answers = {};
-  readScope(fields, root, fieldContainers(root), answers);
+  readScope(fields, root, fieldContainers(root), answers, attachments);
   return answers;
 }
 
-function readScope(fields: Field[], root: ParentNode, containers: Map<string, Element>, answers: Answers): void {
+function readScope(fields: Field[], root: ParentNode, containers: Map<string, Element>, answers: Answers, attachments: ReadonlyMap<string, AttachmentValue>): void {
   for (const field of fields) {
     if (field.type === 'display') continue;
 
     if (field.type === 'group') {
-      if (!field.repeats) readScope(field.fields, root, containers, answers);
+      if (!field.repeats) readScope(field.fields, root, containers, answers, attachments);
       else readInstances(field.id, field.fields, root, answers);
       continue;
     }
 
     const container = containers.get(field.id);
     if (!container || field.readOnly) continue;
-    const value = readAnswer(field, container);
+    // A file is read asynchronously when chosen, so its answer comes from `attachments`.
+    const value = field.type === 'attachment' ? attachments.get(field.id) : readAnswer(field, container);
     if (value !== undefined) answers[field.id] = value;
   }
 }
@@ -39,7 +40,7 @@ function readInstances(groupId: string, fields: Field[], root: ParentNode, answe
 
   answers[groupId] = instances.map((instance) => {
     const own: Answers = {};
-    readScope(fields, instance, fieldContainers(instance), own);
+    readScope(fields, instance, fieldContainers(instance), own, new Map());
     return own;
   });
 }
@@ -93,6 +94,9 @@ export function readAnswer(field: AnswerField, container: Element): AnswerValue 
       const values = Array.from(container.querySelectorAll<HTMLInputElement>('input:checked'), (input) => input.value);
       return values.length > 0 ? values : undefined;
     }
+    case 'attachment':
+      // Read by the form app when the file is chosen; see readAnswers.
+      return undefined;
   }
 }
 

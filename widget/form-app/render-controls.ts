@@ -2,7 +2,10 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { AnswerField, BooleanField, CheckboxField, CheckboxGroupField, ChoiceField, NumberField } from '../../sdk/form-definition';
 import { localize } from '../../sdk/localize';
 import { UI_MESSAGES } from '../../sdk/messages';
+import { ATTACHMENT_MAX_BYTES } from '../../sdk/form-definition';
+import { formatBytes } from './error-messages';
 import { controlId, listId, unitId } from './field-ids';
+import { formatMessage } from './format-message';
 import { describedBy, errorText, helpText, named, requiredMarker, type FieldContext, type Named } from './render-fields';
 
 /** Fields with one labelled control: text kinds, dates and times, number, select and open choice. */
@@ -34,6 +37,13 @@ function renderControl(item: Named<SingleControlField>, today: string): Template
         .defaultValue=${initial === nothing ? '' : initial}></textarea>`;
     case 'number':
       return renderNumber(item as Named<NumberField>, initial);
+    case 'attachment': {
+      // The limit is stated before the patient picks a file, and checked again before encryption.
+      const limit = formatBytes(Math.min(field.maxBytes ?? ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_BYTES), item.locale);
+      return html`<input id=${id} name=${name} type="file" ?required=${field.required} ?disabled=${field.readOnly}
+          accept=${field.accept?.join(',') ?? nothing} aria-invalid=${invalid} aria-describedby=${describedBy(item)} />
+        <p class="help" id=${unitId(name)}>${formatMessage(UI_MESSAGES.fileLimit, item.locale, { limit })}</p>`;
+    }
     case 'select':
       return html`<select id=${id} name=${name} ?required=${field.required} ?disabled=${field.readOnly} aria-invalid=${invalid} aria-describedby=${describedBy(item)}>
         <option value="">${localize(UI_MESSAGES.selectPlaceholder, item.locale)}</option>

@@ -93,7 +93,7 @@ export function errorText({ name, error }: Named): TemplateResult | typeof nothi
 export function describedBy({ field, name, error }: Named): string | typeof nothing {
   const ids = [
     field.help ? helpId(name) : undefined,
-    field.type === 'number' && field.unit ? unitId(name) : undefined,
+    (field.type === 'number' && field.unit) || field.type === 'attachment' ? unitId(name) : undefined,
     error ? errorId(name) : undefined,
   ].filter(Boolean);
   return ids.length > 0 ? ids.join(' ') : nothing;

@@ -69,5 +69,6 @@ export function formatAnswer(field: AnswerField, value: AnswerValue | undefined,
     const unit = field.type === 'number' && field.unit ? ` ${localize(field.unit, locale)}` : '';
     return `${new Intl.NumberFormat(locale).format(value)}${unit}`;
   }
+  if (typeof value === 'object') return value.name;
   return label(value);
 }

@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { CollectorError, createCollectorClient, type CollectorClient } from '../../sdk/collector-client';
-import type { Answers, Locale, PublishedForm, SubmissionReceipt } from '../../sdk/form-definition';
+import { ATTACHMENT_MAX_BYTES, type Answers, type AttachmentValue, type Locale, type PublishedForm, type SubmissionReceipt } from '../../sdk/form-definition';
 import { formatReceipt } from '../../sdk/ids';
 import { DEFAULT_IDLE_TIMEOUT_SECONDS, systemClock, type Clock } from '../../sdk/idle-timer';
 import { localize, resolveLocale } from '../../sdk/localize';
@@ -22,6 +22,7 @@ import { renderActions, renderProgress, type StepState } from './render-steps';
 import { StepNavigation, sectionOfName } from './form-steps';
 import { openParentChannel, type ParentChannel } from './parent-channel';
 import { readAnswers } from './read-answers';
+import { readAttachment } from './read-file';
 import { renderFields, type FieldContext } from './render-fields';
 import { RepeatKeys } from './repeat-keys';
 import { SubmissionSender, buildPayload } from './submit-answers';
@@ -75,6 +76,8 @@ export class SealpostFormApp extends LitElement {
   @state() private answers: Answers = {};
   /** Field names (`id`, or `group[index].id`) the patient has changed. */
   private readonly touched = new Set<string>();
+  /** Chosen files by field id, read when chosen because reading a file is asynchronous. */
+  private readonly attachments = new Map<string, AttachmentValue>();
   private readonly repeatKeys = new RepeatKeys(() => this.requestUpdate());
   private fieldIndex: FieldIndex = new Map();
   private readonly steps = new StepNavigation(
@@ -204,7 +207,7 @@ export class SealpostFormApp extends LitElement {
       const form = this.formElement;
       if (!form) return;
 
-      const answers = readAnswers(definition.fields, form);
+      const answers = readAnswers(definition.fields, form, this.attachments);
       if (JSON.stringify(answers) === JSON.stringify(this.answers)) break;
       this.answers = answers;
       await this.updateComplete;
@@ -234,8 +237,27 @@ export class SealpostFormApp extends LitElement {
     if (!name) return;
 
     this.touched.add(name);
+    if (event.target instanceof HTMLInputElement && event.target.type === 'file') await this.storeFile(name, event.target);
     await this.refreshAnswers();
     this.validate(name);
+  }
+
+  /** Reads the chosen file of an attachment field, or forgets it when the choice was cleared. */
+  private async storeFile(name: string, input: HTMLInputElement): Promise<void> {
+    const field = this.fieldIndex.get(name);
+    const file = input.files?.[0];
+    if (!file || field?.type !== 'attachment') {
+      this.attachments.delete(name);
+      return;
+    }
+
+    const max = Math.min(field.maxBytes ?? ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_BYTES);
+    try {
+      this.attachments.set(name, await readAttachment(file, max));
+    } catch {
+      // An unreadable file (moved or deleted after choosing) is rejected by validation as unreadable.
+      this.attachments.set(name, { name: file.name, type: file.type, size: file.size, data: '!' });
+    }
   }
 
   /** Validates a field the patient has changed once focus leaves it, but not when focus moves within a group. */
@@ -268,7 +290,7 @@ export class SealpostFormApp extends LitElement {
     const { definition } = this.published;
     // Read synchronously: an await here would let a second click in before the phase changes.
     const form = this.formElement;
-    if (form) this.answers = readAnswers(definition.fields, form);
+    if (form) this.answers = readAnswers(definition.fields, form, this.attachments);
     // Enter in a field of an earlier step moves on, as the Next button does.
     if (this.steps.paged && !this.steps.reviewing) return this.nextStep();
 
@@ -297,7 +319,7 @@ export class SealpostFormApp extends LitElement {
     if (!this.published) return;
 
     const form = this.formElement;
-    if (form) this.answers = readAnswers(this.published.definition.fields, form);
+    if (form) this.answers = readAnswers(this.published.definition.fields, form, this.attachments);
     const errors = validateAnswers(this.published.definition, this.answers, localDateString(new Date())).filter(
       (error) => sectionOfName(this.steps.sections, error.field) === this.steps.step,
     );
@@ -383,6 +405,7 @@ export class SealpostFormApp extends LitElement {
     this.answers = {};
     this.touched.clear();
     this.repeatKeys.clear();
+    this.attachments.clear();
     this.sender.forget();
     this.steps.reset();
     this.errors = new Map();

@@ -1,4 +1,4 @@
-import type { Field, FieldOption, GroupField, LocalizedText } from '../../../sdk/form-definition';
+import { ATTACHMENT_MAX_BYTES, type Field, type FieldOption, type GroupField, type LocalizedText } from '../../../sdk/form-definition';
 import type { ImportContext } from './import-context';
 import { importConditions, importInitial, importOptions, initialFor } from './import-options';
 import { EXTENSIONS, asArray, asString, findExtensions, isRecord, type FhirItem } from './questionnaire';
@@ -10,7 +10,7 @@ const HANDLED = new Set([
 ]);
 
 /** Extensions that the importer converts; any other extension is reported. */
-const HANDLED_EXTENSIONS = new Set<string>([EXTENSIONS.itemControl, EXTENSIONS.unit, EXTENSIONS.minValue, EXTENSIONS.maxValue]);
+const HANDLED_EXTENSIONS = new Set<string>([EXTENSIONS.itemControl, EXTENSIONS.unit, EXTENSIONS.minValue, EXTENSIONS.maxValue, EXTENSIONS.maxSize, EXTENSIONS.mimeType]);
 
 /**
  * Converts a list of Questionnaire items into fields. An item that the form
@@ -121,8 +121,11 @@ function importQuestion(item: FhirItem, type: string | undefined, linkId: string
       if (!options) return withInitial({ ...base, type: 'text', ...maxLength });
       return withInitial({ ...base, type: 'open-choice', options, ...maxLength });
     }
+    case 'attachment':
+      single(type);
+      return attachmentField(item, base, linkId, context);
     default:
-      context.warn(linkId, `The item type ${JSON.stringify(type)} is not supported (attachment and reference items have no form field yet), so the item was left out.`);
+      context.warn(linkId, `The item type ${JSON.stringify(type)} is not supported (reference items have no form field), so the item was left out.`);
       return undefined;
   }
 }
@@ -148,6 +151,19 @@ function textField(item: FhirItem, type: 'string' | 'text' | 'url', base: Record
   const kind = KINDS[type];
   if (initial.some((value) => typeof value !== 'string')) context.warn(linkId, 'A non-text initial value on a text item was read as its code.');
   return { ...base, type: kind, ...lengthLimit(item) } as Field;
+}
+
+function attachmentField(item: FhirItem, base: Record<string, unknown> & { id: string; label: LocalizedText }, linkId: string, context: ImportContext): Field {
+  const field: Record<string, unknown> = { ...base, type: 'attachment' };
+  const accept = findExtensions(item, EXTENSIONS.mimeType).map((extension) => asString(extension.valueCode)).filter((type): type is string => type !== undefined);
+  if (accept.length > 0) field.accept = accept;
+
+  const maxSize = findExtensions(item, EXTENSIONS.maxSize)[0]?.valueDecimal;
+  if (typeof maxSize === 'number' && maxSize >= 1) {
+    field.maxBytes = Math.min(Math.floor(maxSize), ATTACHMENT_MAX_BYTES);
+    if (maxSize > ATTACHMENT_MAX_BYTES) context.warn(linkId, `maxSize ${maxSize} is above the form limit; files are limited to ${ATTACHMENT_MAX_BYTES} bytes.`);
+  }
+  return field as unknown as Field;
 }
 
 function numberRules(item: FhirItem, type: 'decimal' | 'integer' | 'quantity', linkId: string, context: ImportContext) {

@@ -1,4 +1,4 @@
-import type { Field, FormDefinition } from '../../../sdk/form-definition';
+import { ATTACHMENT_MAX_BYTES, type AttachmentField, type Field, type FormDefinition } from '../../../sdk/form-definition';
 import type { ImportContext, ImportWarning } from './import-context';
 import { importItems } from './import-item';
 import { readValueSet } from './import-options';
@@ -72,7 +72,25 @@ export function importQuestionnaire(resource: unknown, options: ImportOptions): 
     fields: importItems(questionnaire.item, context, false),
   };
   dropConditionsOnMissingFields(definition.fields, collectIds(definition.fields), context);
+  shareAttachmentLimit(definition.fields, context);
   return { definition, warnings };
+}
+
+/** Lowers the attachments' limits to equal shares when together they would exceed what one submission may carry. */
+function shareAttachmentLimit(fields: Field[], context: ImportContext): void {
+  const attachments = flattenFields(fields).filter((field): field is AttachmentField => field.type === 'attachment');
+  const total = attachments.reduce((sum, field) => sum + (field.maxBytes ?? ATTACHMENT_MAX_BYTES), 0);
+  if (total <= ATTACHMENT_MAX_BYTES) return;
+
+  const share = Math.floor(ATTACHMENT_MAX_BYTES / attachments.length);
+  for (const field of attachments) {
+    field.maxBytes = Math.min(field.maxBytes ?? ATTACHMENT_MAX_BYTES, share);
+    context.warn(field.linkId ?? field.id, `The form's attachments may carry ${ATTACHMENT_MAX_BYTES} bytes together, so this one is limited to ${field.maxBytes} bytes.`);
+  }
+}
+
+function flattenFields(fields: Field[]): Field[] {
+  return fields.flatMap((field) => (field.type === 'group' ? flattenFields(field.fields) : [field]));
 }
 
 function collectIds(fields: Field[]): Set<string> {

@@ -46,6 +46,8 @@ export const EXTENSIONS = {
   maxValue: 'http://hl7.org/fhir/StructureDefinition/maxValue',
   ordinalValue: 'http://hl7.org/fhir/StructureDefinition/ordinalValue',
   itemWeight: 'http://hl7.org/fhir/StructureDefinition/itemWeight',
+  maxSize: 'http://hl7.org/fhir/StructureDefinition/maxSize',
+  mimeType: 'http://hl7.org/fhir/StructureDefinition/mimeType',
   calculatedExpression: 'http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression',
 } as const;
 

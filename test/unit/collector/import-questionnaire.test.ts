@@ -148,6 +148,25 @@ describe('importQuestionnaire', () => {
     expect(definition.fields.map((field) => ('initial' in field ? field.initial : undefined))).toEqual(['2', '2', ['1', '2'], '2', 3]);
   });
 
+  test('maps attachments and shares the limit', () => {
+    const mime = (code: string) => ({ url: 'http://hl7.org/fhir/StructureDefinition/mimeType', valueCode: code });
+    const { definition, warnings } = convert(
+      questionnaire([
+        { linkId: 'scan', text: 'Scan', type: 'attachment', extension: [mime('application/pdf'), mime('image/*'), { url: 'http://hl7.org/fhir/StructureDefinition/maxSize', valueDecimal: 800000 }] },
+        { linkId: 'photo', text: 'Photo', type: 'attachment' },
+      ]),
+    );
+
+    expect(definition.fields).toEqual([
+      { id: 'scan', linkId: 'scan', type: 'attachment', label: 'Scan', accept: ['application/pdf', 'image/*'], maxBytes: 524288 },
+      { id: 'photo', linkId: 'photo', type: 'attachment', label: 'Photo', maxBytes: 524288 },
+    ]);
+    expect(warnings.map((warning) => warning.message)).toEqual([
+      "The form's attachments may carry 1048576 bytes together, so this one is limited to 524288 bytes.",
+      "The form's attachments may carry 1048576 bytes together, so this one is limited to 524288 bytes.",
+    ]);
+  });
+
   test('keeps readOnly, required and repeating groups', () => {
     const { definition } = convert(
       questionnaire([
@@ -164,17 +183,19 @@ describe('importQuestionnaire', () => {
     const { definition, warnings } = convert(
       questionnaire([
         { linkId: 'att', text: 'Photo', type: 'attachment' },
+        { linkId: 'ref', text: 'Doctor', type: 'reference' },
         { linkId: 'vs', text: 'Choice', type: 'choice', answerValueSet: 'http://example.org/ValueSet/x' },
         { linkId: 's', text: 'Several', type: 'string', repeats: true, definition: 'http://example.org' },
       ]),
     );
 
     expect(definition.fields.map((field) => [field.id, field.type])).toEqual([
+      ['att', 'attachment'],
       ['vs', 'text'],
       ['s', 'text'],
     ]);
     expect(warnings).toEqual([
-      { linkId: 'att', message: 'The item type "attachment" is not supported (attachment and reference items have no form field yet), so the item was left out.' },
+      { linkId: 'ref', message: 'The item type "reference" is not supported (reference items have no form field), so the item was left out.' },
       {
         linkId: 'vs',
         message:

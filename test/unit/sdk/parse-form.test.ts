@@ -88,7 +88,7 @@ describe('parseFormDefinition', () => {
         path: 'fields[0].type',
         code: 'invalid_definition',
         message:
-          'The field type "signature" is not supported; use one of text, email, tel, textarea, url, date, datetime, time, number, boolean, select, radio, open-choice, checkbox, checkbox-group, display, group.',
+          'The field type "signature" is not supported; use one of text, email, tel, textarea, url, date, datetime, time, number, boolean, select, radio, open-choice, checkbox, checkbox-group, attachment, display, group.',
       },
     ]);
   });
