@@ -60,8 +60,8 @@ function formatLimit(limit: number | string, kind: ErrorMessageKind | undefined,
 }
 
 /**
- * Formats a byte count as "1 MB" or "512 kB" in the patient's language, in
- * binary units (1 MB = 1,048,576 bytes), as file choosers show sizes.
+ * Formats a byte count as "1 MB" or "512 kB" in the patient's language. It
+ * counts in binary units (1 MB = 1,048,576 bytes), so the limit of 1 MiB reads "1 MB".
  *
  * @example
  * formatBytes(1_048_576, 'es'); // '1 MB'
