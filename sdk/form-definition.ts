@@ -158,6 +158,22 @@ export interface AttachmentValue {
   data: string;
 }
 
+/**
+ * A signature, drawn with a pointer or touch or typed as a name (the
+ * keyboard alternative). A drawn one travels as a PNG data URL inside the
+ * JWE, at most {@link SIGNATURE_MAX_CHARS} characters, which count toward the
+ * form's attachment budget. Signatures cannot sit inside repeating groups.
+ */
+export interface SignatureField extends FieldBase {
+  type: 'signature';
+}
+
+/** Longest drawn signature, as data URL characters: 64 KiB, several times a typical line drawing. */
+export const SIGNATURE_MAX_CHARS = 65_536;
+
+/** The answer of a signature field. */
+export type SignatureValue = { method: 'drawn'; image: string } | { method: 'typed'; name: string };
+
 /** Text shown between fields; it takes no answer. */
 export interface DisplayField extends ItemBase {
   type: 'display';
@@ -192,6 +208,7 @@ export type Field =
   | CheckboxGroupField
   | CheckboxField
   | AttachmentField
+  | SignatureField
   | DisplayField
   | GroupField;
 
@@ -217,6 +234,7 @@ export const FIELD_TYPES: readonly FieldType[] = [
   'checkbox',
   'checkbox-group',
   'attachment',
+  'signature',
   'display',
   'group',
 ];
@@ -239,7 +257,7 @@ export interface FormDefinition {
 }
 
 /** One answer value; the type follows the field type, and a repeating group's answer is its instances. */
-export type AnswerValue = string | number | boolean | string[] | Answers[] | AttachmentValue;
+export type AnswerValue = string | number | boolean | string[] | Answers[] | AttachmentValue | SignatureValue;
 
 /** Answers keyed by field id; an unanswered field has no key. */
 export interface Answers {

@@ -76,6 +76,13 @@ export const UI_MESSAGES = {
   reviewProgress: { en: 'Review', es: 'Revisión' },
   changeStep: { en: 'Change the answers of step {number}', es: 'Cambiar las respuestas del paso {number}' },
   notAnswered: { en: 'Not answered', es: 'Sin respuesta' },
+  signatureCanvas: {
+    en: 'Signature drawing area. Draw with a mouse, pen or finger, or type your name below.',
+    es: 'Área para dibujar la firma. Dibuje con el ratón, un lápiz o el dedo, o escriba su nombre abajo.',
+  },
+  signatureTyped: { en: 'Or type your full name to sign', es: 'O escriba su nombre completo para firmar' },
+  clearSignature: { en: 'Clear the drawing', es: 'Borrar el dibujo' },
+  signedDrawn: { en: 'Signed by drawing', es: 'Firmado con un dibujo' },
   fileLimit: { en: 'Files up to {limit}.', es: 'Archivos de hasta {limit}.' },
   yes: { en: 'Yes', es: 'Sí' },
   no: { en: 'No', es: 'No' },
@@ -173,7 +180,7 @@ export const ANSWER_ERROR_MESSAGES: Record<AnswerErrorCode, Translation> = {
 };
 
 /** Field kinds whose wording differs from {@link ANSWER_ERROR_MESSAGES} for some codes. */
-export type ErrorMessageKind = 'choice' | 'checkbox' | 'date' | 'number' | 'file';
+export type ErrorMessageKind = 'choice' | 'checkbox' | 'date' | 'number' | 'file' | 'signature';
 
 /**
  * Sentences that replace {@link ANSWER_ERROR_MESSAGES} for a kind of field:
@@ -210,6 +217,14 @@ export const ANSWER_ERROR_MESSAGES_BY_KIND: Record<ErrorMessageKind, Partial<Rec
   },
   number: {
     type_mismatch: { en: 'Enter a number for “{label}”.', es: 'Introduzca un número en «{label}».' },
+  },
+  signature: {
+    required: { en: 'Sign “{label}” by drawing or by typing your name.', es: 'Firme «{label}» con un dibujo o escribiendo su nombre.' },
+    too_large: {
+      en: 'The drawing for “{label}” is too large. Clear it and sign again with a simpler line.',
+      es: 'El dibujo de «{label}» es demasiado grande. Bórrelo y firme de nuevo con un trazo más simple.',
+    },
+    too_long: { en: 'Type at most {limit} characters for “{label}”.', es: 'Escriba como máximo {limit} caracteres en «{label}».' },
   },
   file: {
     required: { en: 'Choose a file for “{label}”.', es: 'Elija un archivo para «{label}».' },

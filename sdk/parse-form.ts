@@ -1,4 +1,4 @@
-import { ATTACHMENT_MAX_BYTES, CONDITION_OPERATORS, FIELD_TYPES, type AnswerField, type FormDefinition } from './form-definition';
+import { ATTACHMENT_MAX_BYTES, CONDITION_OPERATORS, SIGNATURE_MAX_CHARS, FIELD_TYPES, type AnswerField, type FormDefinition } from './form-definition';
 import { isCalendarDate, validateField } from './validate-answers';
 
 /** One problem in a form definition, located by a JSON path such as `fields[2].options`. */
@@ -50,7 +50,7 @@ export function parseFormDefinition(value: unknown): ParseResult {
     checkConditionTargets(value.fields as Json[], 'fields', ids, fail);
   }
   if (walk.attachmentBytes.total > ATTACHMENT_MAX_BYTES) {
-    fail('fields', `The attachment fields allow ${walk.attachmentBytes.total} bytes together, more than the limit of ${ATTACHMENT_MAX_BYTES}; lower their maxBytes so that they add up to at most ${ATTACHMENT_MAX_BYTES}.`);
+    fail('fields', `The attachment and signature fields allow ${walk.attachmentBytes.total} bytes together, more than the limit of ${ATTACHMENT_MAX_BYTES}; lower the attachments' maxBytes so that they add up to at most ${ATTACHMENT_MAX_BYTES}, counting ${SIGNATURE_MAX_CHARS} for each signature.`);
   }
 
   return errors.length === 0 ? { ok: true, form: value as unknown as FormDefinition } : { ok: false, errors };
@@ -150,6 +150,10 @@ function checkField(field: Json, path: string, fail: Fail, walk: Walk): void {
   if (type === 'number') checkNumberRules(field, path, fail);
   if (type === 'date') checkDateRules(field, path, fail);
   if (type === 'attachment') checkAttachment(field, path, fail, walk);
+  if (type === 'signature') {
+    if (walk.insideRepeat) fail(path, 'A signature field cannot sit inside a repeating group; move it out of the group.');
+    walk.attachmentBytes.total += SIGNATURE_MAX_CHARS;
+  }
   if (field.initial !== undefined) checkInitial(field, path, fail);
 }
 

@@ -1,5 +1,5 @@
 import { isEnabled, type AnswerScope } from './conditions';
-import { ATTACHMENT_MAX_BYTES, DEFAULT_MAX_REPEATS, type AnswerField, type AnswerValue, type Answers, type Field, type FormDefinition, type GroupField } from './form-definition';
+import { ATTACHMENT_MAX_BYTES, DEFAULT_MAX_REPEATS, SIGNATURE_MAX_CHARS, type AnswerField, type AnswerValue, type Answers, type Field, type FormDefinition, type GroupField } from './form-definition';
 
 /** Stable codes for a rejected answer; the widget maps each to a sentence. */
 export type AnswerErrorCode =
@@ -184,6 +184,8 @@ export function validateField(field: AnswerField, value: AnswerValue | undefined
       return undefined;
     case 'attachment':
       return validateAttachment(field, value, fail);
+    case 'signature':
+      return validateSignature(value, fail);
     case 'number': {
       if (typeof value !== 'number' || !Number.isFinite(value)) return fail('type_mismatch');
       if (field.min !== undefined && value < field.min) return fail('range_underflow', field.min);
@@ -257,6 +259,23 @@ function validateAttachment(field: AnswerField & { type: 'attachment' }, value: 
   const decoded = (value.data.length / 4) * 3 - padding;
   if (value.data.length % 4 !== 0 || !BASE64.test(value.data) || decoded !== value.size) return fail('type_mismatch');
   return undefined;
+}
+
+const PNG_DATA_URL = 'data:image/png;base64,';
+
+/** Checks a drawn signature (a PNG data URL within the limit) or a typed one (a name of 1 to 200 characters). */
+function validateSignature(value: AnswerValue | undefined, fail: (code: AnswerErrorCode, limit?: number | string) => AnswerError): AnswerError | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !('method' in value)) return fail('type_mismatch');
+
+  if (value.method === 'typed') {
+    if (typeof value.name !== 'string' || value.name.trim() === '') return fail('required');
+    return [...value.name].length > 200 ? fail('too_long', 200) : undefined;
+  }
+  if (value.method !== 'drawn' || typeof value.image !== 'string' || !value.image.startsWith(PNG_DATA_URL)) return fail('type_mismatch');
+  if (value.image.length > SIGNATURE_MAX_CHARS) return fail('too_large', SIGNATURE_MAX_CHARS);
+
+  const data = value.image.slice(PNG_DATA_URL.length);
+  return data.length % 4 === 0 && BASE64.test(data) ? undefined : fail('type_mismatch');
 }
 
 function isAttachment(value: unknown): value is { name: string; type: string; size: number; data: string } {

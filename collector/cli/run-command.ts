@@ -89,6 +89,9 @@ function answerLines(form: FormDefinition, payload: SubmissionPayload): string[]
 
 function formatAnswer(value: AnswerValue | undefined, label: (choice: string) => string): string {
   if (value === undefined) return '(no answer)';
+  if (typeof value === 'object' && !Array.isArray(value) && 'method' in value) {
+    return value.method === 'typed' ? `typed signature: ${value.name}` : `drawn signature (PNG data URL, ${value.image.length} characters)`;
+  }
   if (typeof value === 'object' && !Array.isArray(value)) return `${value.name} (${value.type || 'unknown type'}, ${value.size} bytes)`;
   if (Array.isArray(value)) return value.map((item) => (typeof item === 'string' ? label(item) : JSON.stringify(item))).join(', ');
   if (typeof value === 'boolean') return value ? 'yes' : 'no';

@@ -10,6 +10,8 @@ import { ROOT, freePort, runCli, startScript, type Child } from '../support/proc
 
 /** A Questionnaire of our own with a repeating group, which none of HL7's examples has. */
 const MEDICATIONS = path.join(ROOT, 'test/fixtures/medications-questionnaire.json');
+/** A form definition of our own with a signature field, which FHIR has no item type for. */
+const CONSENT = path.join(ROOT, 'test/fixtures/consent-form.json');
 
 // CI installs Chromium; elsewhere the suite says how to install it and skips.
 if (chromiumMissing && process.env.CI) throw new Error(chromiumMissing);
@@ -39,6 +41,8 @@ describe.skipIf(skipReason !== undefined)(skipReason ?? 'imported FHIR forms in 
       const result = await runCli(args, env);
       if (result.code !== 0) throw new Error(`Importing ${file} failed: ${result.stderr}`);
     }
+    const consent = await runCli(['forms', 'publish', CONSENT], env);
+    if (consent.code !== 0) throw new Error(`Publishing the consent form failed: ${consent.stderr}`);
     browser = await launchChromium();
   });
 
@@ -152,6 +156,47 @@ describe.skipIf(skipReason !== undefined)(skipReason ?? 'imported FHIR forms in 
     const { id } = JSON.parse(list.stdout.trim().split('\n')[0]!) as { id: string };
     const shown = JSON.parse((await runCli(['submissions', 'show', id, '--json'], env)).stdout) as { answers: Record<string, unknown> };
     expect(shown.answers['id-attachment']).toEqual({ name: 'referral.pdf', type: 'application/pdf', size: content.length, data: content.toString('base64') });
+  });
+
+  /** Reads the newest submission of a form through the CLI, which decrypts it. */
+  async function newestAnswers(formId: string): Promise<Record<string, unknown>> {
+    const list = await runCli(['submissions', 'list', '--form', formId, '--json'], env);
+    const { id } = JSON.parse(list.stdout.trim().split('\n')[0]!) as { id: string };
+    return (JSON.parse((await runCli(['submissions', 'show', id, '--json'], env)).stdout) as { answers: Record<string, unknown> }).answers;
+  }
+
+  it('sends a drawn signature', async () => {
+    const { page } = await openForm('consent');
+    const canvas = page.getByRole('img', { name: /^Signature drawing area/ });
+    expect(await axeViolations(page)).toEqual([]);
+
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + 20, box.y + 40);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 120, box.y + 90, { steps: 8 });
+    await page.mouse.move(box.x + 220, box.y + 30, { steps: 8 });
+    await page.mouse.up();
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.locator('sealpost-form-app .confirmation').waitFor();
+    await page.close();
+
+    const answers = await newestAnswers('consent');
+    expect(answers.signature).toMatchObject({ method: 'drawn' });
+    expect((answers.signature as { image: string }).image).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
+  });
+
+  it('signs by typing with the keyboard', async () => {
+    const { page } = await openForm('consent');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.getByText('Sign “Your signature” by drawing or by typing your name.').first().waitFor();
+
+    await page.getByLabel('Or type your full name to sign').focus();
+    await page.keyboard.type('Ana Ruiz');
+    await page.keyboard.press('Enter');
+    await page.locator('sealpost-form-app .confirmation').waitFor();
+    await page.close();
+
+    expect((await newestAnswers('consent')).signature).toEqual({ method: 'typed', name: 'Ana Ruiz' });
   });
 
   it.each(['test-all-data-types', 'test-enablewhen', 'profile-example-weight-height', 'medications'])('%s has no axe violations', async (formId) => {

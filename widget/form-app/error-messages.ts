@@ -47,6 +47,8 @@ function messageKind(field: AnswerField): ErrorMessageKind | undefined {
       return field.type;
     case 'attachment':
       return 'file';
+    case 'signature':
+      return 'signature';
     default:
       return undefined;
   }

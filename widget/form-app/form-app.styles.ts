@@ -151,6 +151,21 @@ export const formAppStyles = css`
     padding: 0.75rem;
   }
 
+  .signature canvas {
+    border: 2px solid var(--sealpost-border, #57606a);
+    border-radius: var(--sealpost-radius, 4px);
+    display: block;
+    height: auto;
+    margin: 0 0 0.5rem;
+    max-width: 100%;
+    touch-action: none;
+    width: 100%;
+  }
+
+  .signature button {
+    margin: 0 0 1rem;
+  }
+
   .with-unit {
     align-items: center;
     display: flex;

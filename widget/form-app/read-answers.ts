@@ -1,4 +1,4 @@
-import type { AnswerField, AnswerValue, Answers, AttachmentValue, Field, FieldOption, OpenChoiceField } from '../../sdk/form-definition';
+import type { AnswerField, AnswerValue, Answers, Field, FieldOption, OpenChoiceField } from '../../sdk/form-definition';
 
 /**
  * Reads every answer from the rendered controls, in the shape validation and
@@ -10,26 +10,26 @@ import type { AnswerField, AnswerValue, Answers, AttachmentValue, Field, FieldOp
  * @example
  * readAnswers(definition.fields, form); // { 'full-name': 'Ana Ruiz', medications: [{ drug: 'Aspirin' }] }
  */
-export function readAnswers(fields: Field[], root: ParentNode, attachments: ReadonlyMap<string, AttachmentValue> = new Map()): Answers {
+export function readAnswers(fields: Field[], root: ParentNode, stored: ReadonlyMap<string, AnswerValue> = new Map()): Answers {
   const answers: Answers = {};
-  readScope(fields, root, fieldContainers(root), answers, attachments);
+  readScope(fields, root, fieldContainers(root), answers, stored);
   return answers;
 }
 
-function readScope(fields: Field[], root: ParentNode, containers: Map<string, Element>, answers: Answers, attachments: ReadonlyMap<string, AttachmentValue>): void {
+function readScope(fields: Field[], root: ParentNode, containers: Map<string, Element>, answers: Answers, stored: ReadonlyMap<string, AnswerValue>): void {
   for (const field of fields) {
     if (field.type === 'display') continue;
 
     if (field.type === 'group') {
-      if (!field.repeats) readScope(field.fields, root, containers, answers, attachments);
+      if (!field.repeats) readScope(field.fields, root, containers, answers, stored);
       else readInstances(field.id, field.fields, root, answers);
       continue;
     }
 
     const container = containers.get(field.id);
     if (!container || field.readOnly) continue;
-    // A file is read asynchronously when chosen, so its answer comes from `attachments`.
-    const value = field.type === 'attachment' ? attachments.get(field.id) : readAnswer(field, container);
+    // Files and drawings are stored by the form app as they happen, so their answers come from `stored`.
+    const value = field.type === 'attachment' || field.type === 'signature' ? (stored.get(field.id) ?? readAnswer(field, container)) : readAnswer(field, container);
     if (value !== undefined) answers[field.id] = value;
   }
 }
@@ -97,6 +97,11 @@ export function readAnswer(field: AnswerField, container: Element): AnswerValue 
     case 'attachment':
       // Read by the form app when the file is chosen; see readAnswers.
       return undefined;
+    case 'signature': {
+      // A drawn signature comes from readAnswers' `stored`; this is the typed alternative.
+      const typed = controlValue(container, 'input').trim();
+      return typed === '' ? undefined : { method: 'typed', name: typed };
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import { controlId, errorId, helpId, unitId } from './field-ids';
 import { renderChoiceField } from './render-choices';
 import { renderSingle } from './render-controls';
 import { renderGroup } from './render-groups';
+import { renderSignature, type SignatureHandlers } from './render-signature';
 
 /** Instances of the repeating groups, and the handlers of their add and remove buttons. */
 export interface RepeatControls {
@@ -27,6 +28,7 @@ export interface FieldContext {
   /** Prefix of field names: empty at the top, `group[index].` inside a repeat instance. */
   prefix: string;
   repeats: RepeatControls;
+  signatures: SignatureHandlers;
 }
 
 /**
@@ -52,6 +54,8 @@ export function renderField(field: Field, context: FieldContext): TemplateResult
       return html`<p class="display" id=${controlId(context.prefix + field.id)}>${localize(field.text, context.locale)}</p>`;
     case 'group':
       return renderGroup(field, context);
+    case 'signature':
+      return renderSignature(field, context, context.signatures);
     case 'radio':
     case 'checkbox-group':
     case 'checkbox':

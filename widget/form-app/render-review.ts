@@ -69,6 +69,7 @@ export function formatAnswer(field: AnswerField, value: AnswerValue | undefined,
     const unit = field.type === 'number' && field.unit ? ` ${localize(field.unit, locale)}` : '';
     return `${new Intl.NumberFormat(locale).format(value)}${unit}`;
   }
+  if (typeof value === 'object' && 'method' in value) return value.method === 'typed' ? value.name : localize(UI_MESSAGES.signedDrawn, locale);
   if (typeof value === 'object') return value.name;
   return label(value);
 }

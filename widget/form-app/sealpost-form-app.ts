@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { CollectorError, createCollectorClient, type CollectorClient } from '../../sdk/collector-client';
-import { ATTACHMENT_MAX_BYTES, type Answers, type AttachmentValue, type Locale, type PublishedForm, type SubmissionReceipt } from '../../sdk/form-definition';
+import { ATTACHMENT_MAX_BYTES, type AnswerValue, type Answers, type Locale, type PublishedForm, type SubmissionReceipt } from '../../sdk/form-definition';
 import { formatReceipt } from '../../sdk/ids';
 import { DEFAULT_IDLE_TIMEOUT_SECONDS, systemClock, type Clock } from '../../sdk/idle-timer';
 import { localize, resolveLocale } from '../../sdk/localize';
@@ -76,8 +76,8 @@ export class SealpostFormApp extends LitElement {
   @state() private answers: Answers = {};
   /** Field names (`id`, or `group[index].id`) the patient has changed. */
   private readonly touched = new Set<string>();
-  /** Chosen files by field id, read when chosen because reading a file is asynchronous. */
-  private readonly attachments = new Map<string, AttachmentValue>();
+  /** Chosen files and drawn signatures by field id, stored as they happen because neither is read from a control's value. */
+  private readonly attachments = new Map<string, AnswerValue>();
   private readonly repeatKeys = new RepeatKeys(() => this.requestUpdate());
   private fieldIndex: FieldIndex = new Map();
   private readonly steps = new StepNavigation(
@@ -544,6 +544,17 @@ export class SealpostFormApp extends LitElement {
       errorFor: (name) => this.errorText(name),
       scope: { own: this.answers },
       prefix: '',
+      signatures: {
+        drawn: (name, image) => {
+          this.attachments.set(name, { method: 'drawn', image });
+          this.touched.add(name);
+          void this.refreshAnswers().then(() => this.validate(name));
+        },
+        cleared: (name) => {
+          this.attachments.delete(name);
+          void this.refreshAnswers();
+        },
+      },
       repeats: {
         keys: (name) => this.repeatKeys.keys(name),
         add: (name) => this.repeatKeys.add(name),

@@ -83,12 +83,12 @@ describe('parseFormDefinition', () => {
   });
 
   test('rejects unknown field type', () => {
-    expect(errorsOf(withField({ id: 'x', type: 'signature', label: 'Sign' }))).toEqual([
+    expect(errorsOf(withField({ id: 'x', type: 'sketch', label: 'Sign' }))).toEqual([
       {
         path: 'fields[0].type',
         code: 'invalid_definition',
         message:
-          'The field type "signature" is not supported; use one of text, email, tel, textarea, url, date, datetime, time, number, boolean, select, radio, open-choice, checkbox, checkbox-group, attachment, display, group.',
+          'The field type "sketch" is not supported; use one of text, email, tel, textarea, url, date, datetime, time, number, boolean, select, radio, open-choice, checkbox, checkbox-group, attachment, signature, display, group.',
       },
     ]);
   });

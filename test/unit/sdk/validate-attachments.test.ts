@@ -47,7 +47,7 @@ describe('parseFormDefinition attachments', () => {
 
   test('limits add up to 1 MiB', () => {
     expect(errorsOf([{ id: 'a', type: 'attachment', label: 'A' }, { id: 'b', type: 'attachment', label: 'B', maxBytes: 1 }])).toEqual([
-      'fields: The attachment fields allow 1048577 bytes together, more than the limit of 1048576; lower their maxBytes so that they add up to at most 1048576.',
+      "fields: The attachment and signature fields allow 1048577 bytes together, more than the limit of 1048576; lower the attachments' maxBytes so that they add up to at most 1048576, counting 65536 for each signature.",
     ]);
     expect(errorsOf([{ id: 'a', type: 'attachment', label: 'A', maxBytes: 524288 }, { id: 'b', type: 'attachment', label: 'B', maxBytes: 524288 }])).toEqual([]);
   });
@@ -63,5 +63,38 @@ describe('parseFormDefinition attachments', () => {
     expect(errorsOf([{ id: 'g', type: 'group', label: 'G', repeats: true, fields: [{ id: 'a', type: 'attachment', label: 'A' }] }])).toEqual([
       'fields[0].fields[0]: An attachment field cannot sit inside a repeating group; move it out of the group.',
     ]);
+  });
+});
+
+describe('validateField signature', () => {
+  const signature: AnswerField = { id: 'sign', type: 'signature', label: 'Signature', required: true };
+  const png = `data:image/png;base64,${'iVBORw0KGgo='}`;
+
+  test('accepts drawn and typed', () => {
+    expect(validateField(signature, { method: 'drawn', image: png }, TODAY)).toBeUndefined();
+    expect(validateField(signature, { method: 'typed', name: 'Ana Ruiz' }, TODAY)).toBeUndefined();
+  });
+
+  test('rejects empty, other images and too large', () => {
+    expect(validateField(signature, undefined, TODAY)).toEqual({ field: 'sign', code: 'required' });
+    expect(validateField(signature, { method: 'typed', name: '  ' }, TODAY)).toEqual({ field: 'sign', code: 'required' });
+    expect(validateField(signature, { method: 'typed', name: 'a'.repeat(201) }, TODAY)).toEqual({ field: 'sign', code: 'too_long', limit: 200 });
+    expect(validateField(signature, { method: 'drawn', image: 'data:image/svg+xml;base64,PHN2Zz4=' }, TODAY)?.code).toBe('type_mismatch');
+    expect(validateField(signature, { method: 'drawn', image: `data:image/png;base64,${'A'.repeat(65_536)}` }, TODAY)).toEqual({ field: 'sign', code: 'too_large', limit: 65_536 });
+    expect(validateField(signature, 'Ana', TODAY)?.code).toBe('type_mismatch');
+  });
+
+  test('signature counts toward the budget', () => {
+    const result = parseFormDefinition({
+      id: 'f',
+      version: 1,
+      title: 'F',
+      allowedOrigins: ['https://clinic.example'],
+      fields: [
+        { id: 'a', type: 'attachment', label: 'A' },
+        { id: 's', type: 'signature', label: 'S' },
+      ],
+    });
+    expect(result.ok ? [] : result.errors.map((error) => error.path)).toEqual(['fields']);
   });
 });
