@@ -5,7 +5,7 @@ import { UI_MESSAGES } from '../../sdk/messages';
 import { controlId, errorId, helpId } from './field-ids';
 import { describedBy, errorText, helpText, named, requiredMarker, type FieldContext } from './render-fields';
 
-/** What the form app does when a drawing ends or is cleared. */
+/** Callbacks of the form app for a finished stroke and a cleared drawing. */
 export interface SignatureHandlers {
   /** A stroke ended: the canvas's PNG data URL. */
   drawn(name: string, image: string): void;
@@ -16,6 +16,9 @@ export interface SignatureHandlers {
  * Renders a signature field: a canvas to draw on with a mouse, pen or finger,
  * a button that clears it, and a text input where a keyboard user types
  * their name instead.
+ *
+ * @example
+ * renderSignature(field, context, { drawn: (name, image) => store(name, image), cleared: (name) => forget(name) });
  */
 export function renderSignature(field: SignatureField, context: FieldContext, handlers: SignatureHandlers): TemplateResult {
   const item = named(field, context);
@@ -48,7 +51,8 @@ function startStroke(event: PointerEvent): void {
   const context = canvas.getContext('2d');
   if (!context) return;
 
-  // Capturing keeps the stroke when the pointer leaves the canvas, and stops touch scrolling the page.
+  // Capturing keeps the stroke when the pointer leaves the canvas. Touch scrolling is
+  // stopped by the canvas's `touch-action: none` style.
   canvas.setPointerCapture?.(event.pointerId);
   event.preventDefault();
   context.lineWidth = 2.5;
