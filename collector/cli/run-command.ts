@@ -1,5 +1,4 @@
-import type { AnswerValue, FormDefinition, SubmissionPayload } from '../../sdk/form-definition';
-import { isAnswerField } from '../../sdk/form-definition';
+import type { AnswerValue, Answers, Field, FormDefinition, SubmissionPayload } from '../../sdk/form-definition';
 import { formatReceipt } from '../../sdk/ids';
 import { localize } from '../../sdk/localize';
 import { listAudit, verifyAuditLog } from '../audit/audit-log';
@@ -79,11 +78,23 @@ async function execute({ db, custody }: Pick<Runtime, 'db' | 'custody'>, request
 }
 
 function answerLines(form: FormDefinition, payload: SubmissionPayload): string[] {
-  return form.fields.filter(isAnswerField).map((field) => {
-    const value = payload.answers[field.id];
+  return fieldLines(form.fields, payload.answers, '');
+}
+
+/** Lists the answers of plain groups' fields in place, and each repeating group instance under a heading. */
+function fieldLines(fields: Field[], answers: Answers, indent: string): string[] {
+  return fields.flatMap((field) => {
+    if (field.type === 'display') return [];
+    if (field.type === 'group' && !field.repeats) return fieldLines(field.fields, answers, indent);
+    if (field.type === 'group') {
+      const instances = Array.isArray(answers[field.id]) ? (answers[field.id] as Answers[]) : [];
+      if (instances.length === 0) return [`${indent}${localize(field.label, 'en')}: (no answer)`];
+      return instances.flatMap((instance, index) => [`${indent}${localize(field.label, 'en')}, entry ${index + 1}:`, ...fieldLines(field.fields, instance, `${indent}  `)]);
+    }
+
     const options = 'options' in field ? field.options : [];
     const label = (choice: string) => localize(options.find((option) => option.value === choice)?.label, 'en') || choice;
-    return `${localize(field.label, 'en')}: ${formatAnswer(value, label)}`;
+    return [`${indent}${localize(field.label, 'en')}: ${formatAnswer(answers[field.id], label)}`];
   });
 }
 

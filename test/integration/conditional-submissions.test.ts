@@ -74,6 +74,23 @@ describe.each(drivers)('conditional submissions on %s', (driver) => {
   it('accepts answers to enabled questions', async () => {
     const result = await submit({ smoker: true, packs: 1, attempts: [{ year: 2019, helped: true, what: 'Patches' }, { year: 2022, helped: false }] });
     expect(result.status).toBe(201);
+
+    const id = (result.body as unknown as { id: string }).id;
+    const shown = await runCommand({ db: database.db, custody }, { name: 'submissions.show', id, json: false }, 'test:reviewer');
+    expect(shown.stdout.split('\n').slice(5, -1)).toEqual([
+      'Do you smoke?: yes',
+      'Packs a day: 1',
+      'Clinic: (no answer)',
+      'Referral letter: (no answer)',
+      'Attempts to quit, entry 1:',
+      '  Year: 2019',
+      '  Did anything help?: yes',
+      '  What helped: Patches',
+      'Attempts to quit, entry 2:',
+      '  Year: 2022',
+      '  Did anything help?: no',
+      '  What helped: (no answer)',
+    ]);
   });
 
   it('rejects an answer to a hidden question', async () => {
