@@ -11,23 +11,63 @@ export type LocalizedText = string | { en: string; es?: string; [lang: string]: 
 export const SUPPORTED_LOCALES = ['en', 'es'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 
-/** One choice of a select, radio or checkbox-group field. */
+/** One choice of a select, radio, checkbox-group or open-choice field. */
 export interface FieldOption {
   value: string;
   label: LocalizedText;
+  /** Ordinal value that scoring adds up, such as 0 to 3 on a PHQ-9 answer (FHIR `ordinalValue`). */
+  score?: number;
 }
 
-interface FieldBase {
-  /** Stable identifier, also the key of the answer. */
+/**
+ * Comparison of a condition. `exists` tests whether the other field has an
+ * answer (`value: true`) or has none (`value: false`); the others compare the
+ * answer with `value`, and a field with several answers matches when any of
+ * them does (`!=` matches when none of them equals `value`).
+ */
+export type ConditionOperator = 'exists' | '=' | '!=' | '>' | '<' | '>=' | '<=';
+
+export const CONDITION_OPERATORS: readonly ConditionOperator[] = ['exists', '=', '!=', '>', '<', '>=', '<='];
+
+/**
+ * A rule that enables a field from another field's answer. Inside a repeating
+ * group, a field of the same group is read from the same instance.
+ */
+export interface Condition {
+  /** Id of the field whose answer is tested. */
+  field: string;
+  operator: ConditionOperator;
+  value: string | number | boolean;
+}
+
+/** Properties that every field, display text and group share. */
+interface ItemBase {
+  /** Stable identifier, also the key of the answer. Unique across the whole form, groups included. */
   id: string;
+  /**
+   * Conditions that enable the item. A disabled item is not shown, and an
+   * answer to it is rejected, so its answer must be left out of a submission.
+   */
+  enableWhen?: Condition[];
+  /** Whether all conditions (the default) or any one must hold. */
+  enableBehavior?: 'all' | 'any';
+  /** The FHIR Questionnaire `linkId` the item was imported from. */
+  linkId?: string;
+}
+
+interface FieldBase extends ItemBase {
   label: LocalizedText;
   help?: LocalizedText;
   required?: boolean;
+  /** Shown with its `initial` value but not editable; an answer to it is rejected. */
+  readOnly?: boolean;
+  /** Value the control starts with; the patient may change it unless `readOnly`. */
+  initial?: AnswerValue;
 }
 
-/** Single-line or multi-line text, optionally with a pattern and a length range. */
+/** Single-line or multi-line text, optionally with a pattern and a length range. `url` takes an http(s) URL. */
 export interface TextField extends FieldBase {
-  type: 'text' | 'email' | 'tel' | 'textarea';
+  type: 'text' | 'email' | 'tel' | 'textarea' | 'url';
   pattern?: string;
   minLength?: number;
   maxLength?: number;
@@ -45,12 +85,31 @@ export interface DateField extends FieldBase {
   autocomplete?: string;
 }
 
+/** A local date and time `YYYY-MM-DDTHH:MM`, or a time of day `HH:MM` (seconds optional in both). */
+export interface DateTimeField extends FieldBase {
+  type: 'datetime' | 'time';
+}
+
 export interface NumberField extends FieldBase {
   type: 'number';
   min?: number;
   max?: number;
   /** Granularity of accepted values; 1 accepts whole numbers only. */
   step?: number;
+  /** Unit shown after the control, such as `kg`; the answer is the number alone. */
+  unit?: LocalizedText;
+}
+
+/** A yes/no question: `true` or `false` are both answers, unlike a checkbox. */
+export interface BooleanField extends FieldBase {
+  type: 'boolean';
+}
+
+/** Free text with the options offered as suggestions; the answer is any string. */
+export interface OpenChoiceField extends FieldBase {
+  type: 'open-choice';
+  options: FieldOption[];
+  maxLength?: number;
 }
 
 export interface ChoiceField extends FieldBase {
@@ -71,40 +130,117 @@ export interface CheckboxField extends FieldBase {
   type: 'checkbox';
 }
 
+/**
+ * A file the patient attaches. It travels base64-encoded inside the JWE, so
+ * the attachments of a form may add up to at most {@link ATTACHMENT_MAX_BYTES},
+ * which keeps an encrypted submission under the collector's default 2 MiB
+ * body limit. Attachments cannot sit inside repeating groups.
+ */
+export interface AttachmentField extends FieldBase {
+  type: 'attachment';
+  /** MIME types accepted, such as `application/pdf` or `image/*`; any type when absent. */
+  accept?: string[];
+  /** Largest file in bytes (default and maximum {@link ATTACHMENT_MAX_BYTES}). */
+  maxBytes?: number;
+}
+
+/** Largest total size of a form's attachments: 1 MiB. */
+export const ATTACHMENT_MAX_BYTES = 1_048_576;
+
+/** The answer of an attachment field. */
+export interface AttachmentValue {
+  name: string;
+  /** MIME type reported by the browser; may be empty. */
+  type: string;
+  /** Size in bytes of the decoded file. */
+  size: number;
+  /** The file's bytes in base64. */
+  data: string;
+}
+
+/**
+ * A signature, drawn with a pointer or touch or typed as a name (the
+ * keyboard alternative). A drawn one travels as a PNG data URL inside the
+ * JWE, at most {@link SIGNATURE_MAX_CHARS} characters, which count toward the
+ * form's attachment budget. Signatures cannot sit inside repeating groups.
+ */
+export interface SignatureField extends FieldBase {
+  type: 'signature';
+}
+
+/** Longest drawn signature, as data URL characters: 64 KiB, several times a typical line drawing. */
+export const SIGNATURE_MAX_CHARS = 65_536;
+
+/** The answer of a signature field. */
+export type SignatureValue = { method: 'drawn'; image: string } | { method: 'typed'; name: string };
+
 /** Text shown between fields; it takes no answer. */
-export interface DisplayField {
-  id: string;
+export interface DisplayField extends ItemBase {
   type: 'display';
   text: LocalizedText;
+}
+
+/**
+ * Fields shown together under a heading. The answers of a plain group's fields
+ * sit beside the other answers, keyed by their own ids. A repeating group's
+ * answer is an array with one object of answers per instance, keyed by the
+ * group id: `{ medications: [{ drug: 'Aspirin' }, { drug: 'Insulin' }] }`.
+ */
+export interface GroupField extends ItemBase {
+  type: 'group';
+  label: LocalizedText;
+  help?: LocalizedText;
+  fields: Field[];
+  /** The patient may add several instances of the group. */
+  repeats?: boolean;
+  /** Most instances of a repeating group (default 20). */
+  maxRepeats?: number;
 }
 
 export type Field =
   | TextField
   | DateField
+  | DateTimeField
   | NumberField
+  | BooleanField
   | ChoiceField
+  | OpenChoiceField
   | CheckboxGroupField
   | CheckboxField
-  | DisplayField;
+  | AttachmentField
+  | SignatureField
+  | DisplayField
+  | GroupField;
 
 export type FieldType = Field['type'];
 
-/** Field types that take an answer. */
-export type AnswerField = Exclude<Field, DisplayField>;
+/** Field types that take a single answer of their own. */
+export type AnswerField = Exclude<Field, DisplayField | GroupField>;
 
 export const FIELD_TYPES: readonly FieldType[] = [
   'text',
   'email',
   'tel',
   'textarea',
+  'url',
   'date',
+  'datetime',
+  'time',
   'number',
+  'boolean',
   'select',
   'radio',
+  'open-choice',
   'checkbox',
   'checkbox-group',
+  'attachment',
+  'signature',
   'display',
+  'group',
 ];
+
+/** Instances a repeating group allows when it sets no `maxRepeats`. */
+export const DEFAULT_MAX_REPEATS = 20;
 
 export interface FormDefinition {
   /** Lower-case letters, digits and hyphens, such as `new-patient-intake`. */
@@ -115,14 +251,18 @@ export interface FormDefinition {
   description?: LocalizedText;
   /** Origins (scheme, host, port) of the sites allowed to embed the form. */
   allowedOrigins: string[];
+  /** Seconds without activity after which the form clears every answer (default 600, from 60 to 86400). */
+  idleTimeoutSeconds?: number;
   fields: Field[];
 }
 
-/** One answer value; the type follows the field type. */
-export type AnswerValue = string | number | boolean | string[];
+/** One answer value; the type follows the field type, and a repeating group's answer is its instances. */
+export type AnswerValue = string | number | boolean | string[] | Answers[] | AttachmentValue | SignatureValue;
 
 /** Answers keyed by field id; an unanswered field has no key. */
-export type Answers = Record<string, AnswerValue>;
+export interface Answers {
+  [fieldId: string]: AnswerValue;
+}
 
 /** The plaintext that the browser encrypts into the JWE. */
 export interface SubmissionPayload {
@@ -153,5 +293,5 @@ export interface PublishedForm {
 }
 
 export function isAnswerField(field: Field): field is AnswerField {
-  return field.type !== 'display';
+  return field.type !== 'display' && field.type !== 'group';
 }

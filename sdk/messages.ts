@@ -54,6 +54,41 @@ export const UI_MESSAGES = {
   },
   selectPlaceholder: { en: 'Select an option', es: 'Seleccione una opción' },
   requiredHidden: { en: '(required)', es: '(obligatorio)' },
+  idleNotice: {
+    en: 'For your privacy, this form clears your answers after {time} without activity.',
+    es: 'Por su privacidad, este formulario borra sus respuestas tras {time} sin actividad.',
+  },
+  idleTitle: { en: 'Are you still there?', es: '¿Sigue ahí?' },
+  idleWarning: {
+    en: 'For your privacy, your answers will be cleared in {time}.',
+    es: 'Por su privacidad, sus respuestas se borrarán en {time}.',
+  },
+  keepWorking: { en: 'Keep working', es: 'Seguir trabajando' },
+  timedOut: {
+    en: 'For your privacy, your answers were cleared after {time} without activity. You can start again.',
+    es: 'Por su privacidad, sus respuestas se borraron tras {time} sin actividad. Puede empezar de nuevo.',
+  },
+  stepProgress: { en: 'Step {number} of {total}', es: 'Paso {number} de {total}' },
+  next: { en: 'Next', es: 'Siguiente' },
+  back: { en: 'Back', es: 'Atrás' },
+  reviewAnswers: { en: 'Review your answers', es: 'Revisar sus respuestas' },
+  reviewTitle: { en: 'Check your answers before you submit', es: 'Compruebe sus respuestas antes de enviarlas' },
+  reviewProgress: { en: 'Review', es: 'Revisión' },
+  changeStep: { en: 'Change the answers of step {number}', es: 'Cambiar las respuestas del paso {number}' },
+  notAnswered: { en: 'Not answered', es: 'Sin respuesta' },
+  signatureCanvas: {
+    en: 'Signature drawing area. Draw with a mouse, pen or finger, or type your name below.',
+    es: 'Área para dibujar la firma. Dibuje con el ratón, un lápiz o el dedo, o escriba su nombre abajo.',
+  },
+  signatureTyped: { en: 'Or type your full name to sign', es: 'O escriba su nombre completo para firmar' },
+  clearSignature: { en: 'Clear the drawing', es: 'Borrar el dibujo' },
+  signedDrawn: { en: 'Signed by drawing', es: 'Firmado con un dibujo' },
+  fileLimit: { en: 'Files up to {limit}.', es: 'Archivos de hasta {limit}.' },
+  yes: { en: 'Yes', es: 'Sí' },
+  no: { en: 'No', es: 'No' },
+  addRepeat: { en: 'Add another “{label}”', es: 'Añadir otra entrada en «{label}»' },
+  removeRepeat: { en: 'Remove entry {number} of “{label}”', es: 'Quitar la entrada {number} de «{label}»' },
+  repeatInstance: { en: '{label}, entry {number}', es: '{label}, entrada {number}' },
 } satisfies Record<string, Translation>;
 
 /**
@@ -78,6 +113,18 @@ export const ANSWER_ERROR_MESSAGES: Record<AnswerErrorCode, Translation> = {
     es: 'Introduzca en «{label}» un número de teléfono de 7 a 15 dígitos, por ejemplo +1 555 123 4567.',
   },
   invalid_date: { en: 'Enter a real date for “{label}”.', es: 'Introduzca una fecha válida en «{label}».' },
+  invalid_datetime: {
+    en: 'Enter a real date and time for “{label}”.',
+    es: 'Introduzca una fecha y una hora válidas en «{label}».',
+  },
+  invalid_time: {
+    en: 'Enter a time for “{label}” as hours and minutes, such as 14:30.',
+    es: 'Introduzca en «{label}» una hora con horas y minutos, por ejemplo 14:30.',
+  },
+  invalid_url: {
+    en: 'Enter a web address for “{label}” starting with https://.',
+    es: 'Introduzca en «{label}» una dirección web que empiece por https://.',
+  },
   pattern_mismatch: {
     en: 'Enter “{label}” in the format described.',
     es: 'Introduzca «{label}» con el formato indicado.',
@@ -110,10 +157,30 @@ export const ANSWER_ERROR_MESSAGES: Record<AnswerErrorCode, Translation> = {
     en: 'The form has no question “{label}”. Reload the page and try again.',
     es: 'El formulario no tiene la pregunta «{label}». Vuelva a cargar la página e inténtelo de nuevo.',
   },
+  not_enabled: {
+    en: 'The question “{label}” does not apply to your other answers. Reload the page and try again.',
+    es: 'La pregunta «{label}» no corresponde a sus otras respuestas. Vuelva a cargar la página e inténtelo de nuevo.',
+  },
+  read_only: {
+    en: 'The answer to “{label}” cannot be changed. Reload the page and try again.',
+    es: 'La respuesta a «{label}» no se puede cambiar. Vuelva a cargar la página e inténtelo de nuevo.',
+  },
+  too_large: {
+    en: 'Choose a file of at most {limit} for “{label}”.',
+    es: 'Elija para «{label}» un archivo de {limit} como máximo.',
+  },
+  invalid_file_type: {
+    en: 'Choose a file of one of these types for “{label}”: {limit}.',
+    es: 'Elija para «{label}» un archivo de uno de estos tipos: {limit}.',
+  },
+  too_many_repeats: {
+    en: 'Add at most {limit} entries to “{label}”.',
+    es: 'Añada como máximo {limit} entradas en «{label}».',
+  },
 };
 
 /** Field kinds whose wording differs from {@link ANSWER_ERROR_MESSAGES} for some codes. */
-export type ErrorMessageKind = 'choice' | 'checkbox' | 'date' | 'number';
+export type ErrorMessageKind = 'choice' | 'checkbox' | 'date' | 'number' | 'file' | 'signature';
 
 /**
  * Sentences that replace {@link ANSWER_ERROR_MESSAGES} for a kind of field:
@@ -150,6 +217,21 @@ export const ANSWER_ERROR_MESSAGES_BY_KIND: Record<ErrorMessageKind, Partial<Rec
   },
   number: {
     type_mismatch: { en: 'Enter a number for “{label}”.', es: 'Introduzca un número en «{label}».' },
+  },
+  signature: {
+    required: { en: 'Sign “{label}” by drawing or by typing your name.', es: 'Firme «{label}» con un dibujo o escribiendo su nombre.' },
+    too_large: {
+      en: 'The drawing for “{label}” is too large. Clear it and sign again with a simpler line.',
+      es: 'El dibujo de «{label}» es demasiado grande. Bórrelo y firme de nuevo con un trazo más simple.',
+    },
+    too_long: { en: 'Type at most {limit} characters for “{label}”.', es: 'Escriba como máximo {limit} caracteres en «{label}».' },
+  },
+  file: {
+    required: { en: 'Choose a file for “{label}”.', es: 'Elija un archivo para «{label}».' },
+    type_mismatch: {
+      en: 'The file for “{label}” could not be read. Choose it again.',
+      es: 'No se pudo leer el archivo de «{label}». Elíjalo de nuevo.',
+    },
   },
 };
 

@@ -1,5 +1,5 @@
-import { FIELD_TYPES, type FormDefinition } from './form-definition';
-import { isCalendarDate } from './validate-answers';
+import { ATTACHMENT_MAX_BYTES, CONDITION_OPERATORS, SIGNATURE_MAX_CHARS, FIELD_TYPES, type AnswerField, type FormDefinition } from './form-definition';
+import { isCalendarDate, validateField } from './validate-answers';
 
 /** One problem in a form definition, located by a JSON path such as `fields[2].options`. */
 export interface DefinitionError {
@@ -13,6 +13,7 @@ export type ParseResult = { ok: true; form: FormDefinition } | { ok: false; erro
 const FORM_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const FIELD_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const MAX_FIELDS = 2000;
+const MAX_DEPTH = 8;
 
 type Json = Record<string, unknown>;
 
@@ -44,12 +45,27 @@ export function parseFormDefinition(value: unknown): ParseResult {
   checkText(value.title, 'title', fail, true);
   checkText(value.description, 'description', fail, false);
   checkOrigins(value.allowedOrigins, fail);
-  checkFields(value.fields, fail);
+  checkIdleTimeout(value.idleTimeoutSeconds, fail);
+  const ids = new Set<string>();
+  const walk: Walk = { ids, counter: { count: 0 }, attachmentBytes: { total: 0 }, depth: 0, insideRepeat: false };
+  if (checkFields(value.fields, 'fields', fail, walk)) {
+    checkConditionTargets(value.fields as Json[], 'fields', ids, fail);
+  }
+  if (walk.attachmentBytes.total > ATTACHMENT_MAX_BYTES) {
+    fail('fields', `The attachment and signature fields allow ${walk.attachmentBytes.total} bytes together, more than the limit of ${ATTACHMENT_MAX_BYTES}; lower the attachments' maxBytes so that they add up to at most ${ATTACHMENT_MAX_BYTES}, counting ${SIGNATURE_MAX_CHARS} for each signature.`);
+  }
 
   return errors.length === 0 ? { ok: true, form: value as unknown as FormDefinition } : { ok: false, errors };
 }
 
 type Fail = (path: string, message: string) => void;
+
+function checkIdleTimeout(value: unknown, fail: Fail): void {
+  if (value === undefined) return;
+  if (!Number.isSafeInteger(value) || (value as number) < 60 || (value as number) > 86_400) {
+    fail('idleTimeoutSeconds', `idleTimeoutSeconds must be a whole number of seconds from 60 to 86400, not ${JSON.stringify(value)}.`);
+  }
+}
 
 function checkOrigins(value: unknown, fail: Fail): void {
   if (!Array.isArray(value) || value.length === 0) {
@@ -64,39 +80,56 @@ function checkOrigins(value: unknown, fail: Fail): void {
   });
 }
 
-function checkFields(value: unknown, fail: Fail): void {
-  if (!Array.isArray(value) || value.length === 0) {
-    fail('fields', 'fields is missing or empty; add at least one field.');
-    return;
-  }
-  if (value.length > MAX_FIELDS) {
-    fail('fields', `The form has ${value.length} fields, more than the limit of ${MAX_FIELDS}; split it into several forms.`);
-    return;
-  }
-
-  const seen = new Set<string>();
-  value.forEach((field, index) => {
-    const path = `fields[${index}]`;
-    if (!isObject(field)) return fail(path, 'Each field must be a JSON object with an id, a type and a label.');
-
-    if (typeof field.id !== 'string' || !FIELD_ID.test(field.id)) {
-      fail(`${path}.id`, `The field id ${JSON.stringify(field.id)} is invalid; use letters, digits, "_", "." or "-", starting with a letter or digit.`);
-    } else if (seen.has(field.id)) {
-      fail(`${path}.id`, `The field id "${field.id}" is used twice; give each field its own id.`);
-    } else {
-      seen.add(field.id);
-    }
-
-    checkField(field, path, fail);
-  });
+/** Walk state shared across nested groups: every id in the form, the field count and the nesting. */
+interface Walk {
+  ids: Set<string>;
+  /** Shared by every level, so nested fields count toward the limit too. */
+  counter: { count: number };
+  /** Sum of the attachment fields' size limits. */
+  attachmentBytes: { total: number };
+  depth: number;
+  insideRepeat: boolean;
 }
 
-function checkField(field: Json, path: string, fail: Fail): void {
+/** Checks a list of fields and the groups inside it; returns false when it is not a list at all. */
+function checkFields(value: unknown, path: string, fail: Fail, walk: Walk): boolean {
+  if (!Array.isArray(value) || value.length === 0) {
+    fail(path, `${path} is missing or empty; add at least one field.`);
+    return false;
+  }
+
+  walk.counter.count += value.length;
+  if (walk.counter.count > MAX_FIELDS) {
+    fail(path, `The form has more than ${MAX_FIELDS} fields, groups included; split it into several forms.`);
+    return false;
+  }
+
+  value.forEach((field, index) => {
+    const fieldPath = `${path}[${index}]`;
+    if (!isObject(field)) return fail(fieldPath, 'Each field must be a JSON object with an id, a type and a label.');
+
+    if (typeof field.id !== 'string' || !FIELD_ID.test(field.id)) {
+      fail(`${fieldPath}.id`, `The field id ${JSON.stringify(field.id)} is invalid; use letters, digits, "_", "." or "-", starting with a letter or digit.`);
+    } else if (walk.ids.has(field.id)) {
+      fail(`${fieldPath}.id`, `The field id "${field.id}" is used twice; give each field its own id, also across groups.`);
+    } else {
+      walk.ids.add(field.id);
+    }
+
+    checkField(field, fieldPath, fail, walk);
+  });
+  return true;
+}
+
+function checkField(field: Json, path: string, fail: Fail, walk: Walk): void {
   const type = field.type;
   if (typeof type !== 'string' || !(FIELD_TYPES as readonly string[]).includes(type)) {
     fail(`${path}.type`, `The field type ${JSON.stringify(type)} is not supported; use one of ${FIELD_TYPES.join(', ')}.`);
     return;
   }
+
+  checkConditions(field, path, fail);
+  if (field.linkId !== undefined && typeof field.linkId !== 'string') fail(`${path}.linkId`, 'linkId must be a string, the FHIR item the field came from.');
 
   if (type === 'display') {
     checkText(field.text, `${path}.text`, fail, true);
@@ -105,15 +138,102 @@ function checkField(field: Json, path: string, fail: Fail): void {
 
   checkText(field.label, `${path}.label`, fail, true);
   checkText(field.help, `${path}.help`, fail, false);
-  if (field.required !== undefined && typeof field.required !== 'boolean') fail(`${path}.required`, 'required must be true or false.');
+  if (type === 'group') return checkGroup(field, path, fail, walk);
 
-  if (type === 'select' || type === 'radio' || type === 'checkbox-group') checkOptions(field.options, `${path}.options`, fail);
-  if (type === 'text' || type === 'email' || type === 'tel' || type === 'textarea' || type === 'checkbox-group') {
+  for (const key of ['required', 'readOnly'] as const) {
+    if (field[key] !== undefined && typeof field[key] !== 'boolean') fail(`${path}.${key}`, `${key} must be true or false.`);
+  }
+
+  if (type === 'select' || type === 'radio' || type === 'checkbox-group' || type === 'open-choice') checkOptions(field.options, `${path}.options`, fail);
+  if (type === 'text' || type === 'email' || type === 'tel' || type === 'textarea' || type === 'url' || type === 'checkbox-group' || type === 'open-choice') {
     checkLengths(field, path, fail);
   }
   if (field.pattern !== undefined) checkPattern(field.pattern, `${path}.pattern`, fail);
   if (type === 'number') checkNumberRules(field, path, fail);
   if (type === 'date') checkDateRules(field, path, fail);
+  if (type === 'attachment') checkAttachment(field, path, fail, walk);
+  if (type === 'signature') {
+    if (walk.insideRepeat) fail(path, 'A signature field cannot sit inside a repeating group; move it out of the group.');
+    walk.attachmentBytes.total += SIGNATURE_MAX_CHARS;
+  }
+  if (field.initial !== undefined) checkInitial(field, path, fail);
+}
+
+function checkGroup(field: Json, path: string, fail: Fail, walk: Walk): void {
+  if (field.repeats !== undefined && typeof field.repeats !== 'boolean') fail(`${path}.repeats`, 'repeats must be true or false.');
+  if (field.maxRepeats !== undefined && (!Number.isSafeInteger(field.maxRepeats) || (field.maxRepeats as number) < 1)) {
+    fail(`${path}.maxRepeats`, `maxRepeats must be a whole number of 1 or more, not ${JSON.stringify(field.maxRepeats)}.`);
+  }
+  if (field.repeats === true && walk.insideRepeat) {
+    fail(`${path}.repeats`, 'A repeating group cannot sit inside another repeating group; make one of them a plain group.');
+  }
+  if (walk.depth >= MAX_DEPTH) return fail(`${path}.fields`, `Groups are nested more than ${MAX_DEPTH} deep; flatten the form.`);
+
+  checkFields(field.fields, `${path}.fields`, fail, { ...walk, depth: walk.depth + 1, insideRepeat: walk.insideRepeat || field.repeats === true });
+}
+
+const MIME_PATTERN = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/i;
+
+function checkAttachment(field: Json, path: string, fail: Fail, walk: Walk): void {
+  if (walk.insideRepeat) fail(path, 'An attachment field cannot sit inside a repeating group; move it out of the group.');
+
+  const max = field.maxBytes;
+  if (max !== undefined && (!Number.isSafeInteger(max) || (max as number) < 1 || (max as number) > ATTACHMENT_MAX_BYTES)) {
+    fail(`${path}.maxBytes`, `maxBytes must be a whole number of bytes from 1 to ${ATTACHMENT_MAX_BYTES}, not ${JSON.stringify(max)}.`);
+  }
+  walk.attachmentBytes.total += typeof max === 'number' ? max : ATTACHMENT_MAX_BYTES;
+
+  const accept = field.accept;
+  if (accept !== undefined && (!Array.isArray(accept) || accept.length === 0 || accept.some((type) => typeof type !== 'string' || !MIME_PATTERN.test(type)))) {
+    fail(`${path}.accept`, 'accept must be a non-empty list of MIME types such as ["application/pdf", "image/*"].');
+  }
+}
+
+function checkConditions(field: Json, path: string, fail: Fail): void {
+  if (field.enableBehavior !== undefined && field.enableBehavior !== 'all' && field.enableBehavior !== 'any') {
+    fail(`${path}.enableBehavior`, `enableBehavior must be "all" or "any", not ${JSON.stringify(field.enableBehavior)}.`);
+  }
+  if (field.enableWhen === undefined) return;
+  if (!Array.isArray(field.enableWhen) || field.enableWhen.length === 0) return fail(`${path}.enableWhen`, 'enableWhen must be a non-empty list of conditions, such as [{ "field": "smoker", "operator": "=", "value": true }].');
+
+  field.enableWhen.forEach((condition, index) => {
+    const at = `${path}.enableWhen[${index}]`;
+    if (!isObject(condition)) return fail(at, 'Each condition must be an object with field, operator and value.');
+    if (typeof condition.field !== 'string') fail(`${at}.field`, 'field must be the id of the field whose answer is tested.');
+    if (!(CONDITION_OPERATORS as readonly unknown[]).includes(condition.operator)) {
+      fail(`${at}.operator`, `The operator ${JSON.stringify(condition.operator)} is not supported; use one of ${CONDITION_OPERATORS.join(', ')}.`);
+    }
+    const value = condition.value;
+    if (!['string', 'number', 'boolean'].includes(typeof value) || (typeof value === 'number' && !Number.isFinite(value))) {
+      fail(`${at}.value`, 'value must be a string, a number or true/false.');
+    } else if (condition.operator === 'exists' && typeof value !== 'boolean') {
+      fail(`${at}.value`, 'The exists operator takes true (answered) or false (unanswered) as its value.');
+    }
+  });
+}
+
+/** Checks that each condition names a field of the form, once every id is known. */
+function checkConditionTargets(fields: Json[], path: string, ids: Set<string>, fail: Fail): void {
+  fields.forEach((field, index) => {
+    if (!isObject(field)) return;
+    const at = `${path}[${index}]`;
+    if (Array.isArray(field.enableWhen)) {
+      field.enableWhen.forEach((condition, conditionIndex) => {
+        if (isObject(condition) && typeof condition.field === 'string' && !ids.has(condition.field)) {
+          fail(`${at}.enableWhen[${conditionIndex}].field`, `The condition names the field "${condition.field}", which the form does not have; use the id of one of its fields.`);
+        } else if (isObject(condition) && condition.field === field.id) {
+          fail(`${at}.enableWhen[${conditionIndex}].field`, `The field "${field.id}" cannot depend on its own answer; name another field.`);
+        }
+      });
+    }
+    if (field.type === 'group' && Array.isArray(field.fields)) checkConditionTargets(field.fields as Json[], `${at}.fields`, ids, fail);
+  });
+}
+
+/** An initial value must be a valid answer of the field, apart from its `required` rule. */
+function checkInitial(field: Json, path: string, fail: Fail): void {
+  const error = validateField({ ...field, required: false } as unknown as AnswerField, field.initial as never, '9999-12-31');
+  if (error) fail(`${path}.initial`, `The initial value is not a valid answer of this field (${error.code}); correct it or remove it.`);
 }
 
 function checkOptions(value: unknown, path: string, fail: Fail): void {
@@ -123,6 +243,9 @@ function checkOptions(value: unknown, path: string, fail: Fail): void {
   value.forEach((option, index) => {
     if (!isObject(option) || typeof option.value !== 'string' || option.value === '') {
       return fail(`${path}[${index}]`, 'Each option needs a non-empty string value and a label.');
+    }
+    if (option.score !== undefined && (typeof option.score !== 'number' || !Number.isFinite(option.score))) {
+      fail(`${path}[${index}].score`, `score must be a number, not ${JSON.stringify(option.score)}.`);
     }
     if (values.has(option.value)) fail(`${path}[${index}].value`, `The option value "${option.value}" is used twice in this field.`);
     values.add(option.value);
@@ -160,6 +283,7 @@ function checkNumberRules(field: Json, path: string, fail: Fail): void {
   if (typeof field.min === 'number' && typeof field.max === 'number' && field.min > field.max) {
     fail(path, `min (${field.min}) is greater than max (${field.max}); swap or correct them.`);
   }
+  checkText(field.unit, `${path}.unit`, fail, false);
 }
 
 function checkDateRules(field: Json, path: string, fail: Fail): void {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { readConfig } from '../config';
@@ -17,6 +17,8 @@ async function main(argv: string[]): Promise<number> {
 
   const request = await completeRequest(parsed.request);
   if (request.name === 'keys.generate-master') return print(await runCommand({} as never, request, ''));
+  // Converting a Questionnaire without publishing it needs no database.
+  if (request.name === 'forms.import' && !request.publish) return print(await writeOutput(request.out, await runCommand({} as never, request, '')));
 
   const config = readConfig();
   const actor = process.env.SEALPOST_ACTOR || `cli:${os.userInfo().username}`;
@@ -44,11 +46,24 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Writes a converted definition to `--out` FILE, when given, instead of stdout. */
+async function writeOutput(out: string | undefined, result: CommandResult): Promise<CommandResult> {
+  if (!out || result.exitCode !== 0) return result;
+
+  const file = path.resolve(out);
+  try {
+    await writeFile(file, result.stdout);
+  } catch (error) {
+    throw new UsageError(`Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check the folder exists and is writable.`);
+  }
+  return { ...result, stdout: `Wrote ${file}.\n` };
+}
+
 /** Reads files named on the command line here, because the collector may run in another folder. */
 async function completeRequest(request: CommandRequest): Promise<CommandRequest> {
   // Read here, because a running collector does not see this shell's environment.
   if (request.name === 'users.add' && process.env.SEALPOST_INITIAL_PASSWORD) return { ...request, password: process.env.SEALPOST_INITIAL_PASSWORD };
-  if (request.name !== 'forms.publish' && request.name !== 'workflows.publish') return request;
+  if (request.name !== 'forms.publish' && request.name !== 'workflows.publish' && request.name !== 'forms.import') return request;
 
   const file = path.resolve(request.file);
   let text: string;
@@ -58,11 +73,14 @@ async function completeRequest(request: CommandRequest): Promise<CommandRequest>
     throw new UsageError(`Cannot read ${file}: ${describeReadError(error as NodeJS.ErrnoException)}; check the path.`);
   }
 
+  // Some exporters, HL7's own examples among them, start JSON files with a UTF-8 byte order mark.
+  let json: unknown;
   try {
-    return { ...request, file, definition: JSON.parse(text.replace(/^\uFEFF/, '')) };
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new UsageError(`${file} is not valid JSON (${(error as Error).message}); fix the file and publish again.`);
+    throw new UsageError(`${file} is not valid JSON (${(error as Error).message}); fix the file and try again.`);
   }
+  return request.name === 'forms.import' ? { ...request, file, questionnaire: json } : { ...request, file, definition: json };
 }
 
 class UsageError extends Error {}

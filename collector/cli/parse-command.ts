@@ -1,6 +1,7 @@
 /** A CLI command as data, so it can run here or be sent to a running collector. */
 export type CommandRequest =
   | { name: 'forms.publish'; file: string; definition?: unknown }
+  | { name: 'forms.import'; file: string; id?: string; version?: number; allowedOrigins: string[]; out?: string; publish: boolean; questionnaire?: unknown }
   | { name: 'forms.list' }
   | { name: 'submissions.list'; formId?: string; limit: number; json: boolean }
   | { name: 'submissions.show'; id: string; json: boolean }
@@ -21,6 +22,15 @@ export const USAGE = `Usage: npm run sealpost -- <command> [options]
 Commands:
   forms publish FILE       Publish a form definition from a JSON file. The first
                            publication of a form id creates its key pair.
+  forms import FILE        Convert an HL7 FHIR R4 Questionnaire (JSON) into a form
+                           definition and print it. Items the form cannot
+                           represent are printed to stderr as warnings, by linkId.
+    --allow-origin ORIGIN  Origin of a site that may embed the form, such as
+                           https://clinic.example. Required; repeat for several.
+    --id ID                Form id (default: the Questionnaire id, lower-cased).
+    --version N            Form version (default 1).
+    --out FILE             Write the definition to FILE instead of printing it.
+    --publish              Publish the definition instead of printing it.
   forms list               List published forms with their current versions.
   submissions list         List submissions, newest first. Metadata only:
                            nothing is decrypted.
@@ -77,7 +87,7 @@ already running on the same data folder, so the two never open it at once.
 export function parseCommand(argv: string[]): ParsedArgs {
   const parsed = readFlags(argv);
   if (parsed instanceof Error) return { kind: 'usage_error', message: parsed.message };
-  const { flags, positional } = parsed;
+  const { flags, positional, repeated } = parsed;
   if (argv.length === 0 || flags.has('help') || positional[0] === 'help') return { kind: 'help' };
 
   const [group, action, target] = positional;
@@ -89,6 +99,8 @@ export function parseCommand(argv: string[]): ParsedArgs {
   switch (command) {
     case 'forms publish':
       return target ? { kind: 'command', request: { name: 'forms.publish', file: target } } : missing('forms publish FILE', 'the path of a form definition JSON file');
+    case 'forms import':
+      return target ? importRequest(target, flags, repeated) : missing('forms import FILE', 'the path of a FHIR Questionnaire JSON file');
     case 'forms list':
       return { kind: 'command', request: { name: 'forms.list' } };
     case 'submissions list': {
@@ -126,16 +138,40 @@ export function parseCommand(argv: string[]): ParsedArgs {
   }
 }
 
+function importRequest(file: string, flags: Map<string, string | true>, repeated: Map<string, string[]>): ParsedArgs {
+  const allowedOrigins = repeated.get('allow-origin') ?? [];
+  if (allowedOrigins.length === 0) {
+    return { kind: 'usage_error', message: 'forms import needs at least one --allow-origin ORIGIN, the site that embeds the form, such as --allow-origin https://clinic.example.' };
+  }
+
+  const out = flags.get('out');
+  const publish = flags.has('publish');
+  if (publish && typeof out === 'string') return { kind: 'usage_error', message: 'Use either --out FILE or --publish, not both.' };
+
+  const version = flags.get('version');
+  const number = typeof version === 'string' ? Number(version) : undefined;
+  if (number !== undefined && (!Number.isSafeInteger(number) || number < 1)) return { kind: 'usage_error', message: `--version ${String(version)} is invalid; use a positive whole number such as 2.` };
+
+  const id = flags.get('id');
+  const request: CommandRequest = { name: 'forms.import', file, allowedOrigins, publish };
+  if (typeof id === 'string') request.id = id;
+  if (number !== undefined) request.version = number;
+  if (typeof out === 'string') request.out = out;
+  return { kind: 'command', request };
+}
+
 function missing(usage: string, what: string): ParsedArgs {
   return { kind: 'usage_error', message: `Missing argument: \`${usage}\` needs ${what}.` };
 }
 
-const VALUE_FLAGS = new Set(['form', 'limit', 'role', 'name']);
-const FLAG_EXAMPLES: Record<string, string> = { limit: '20', role: 'reviewer', name: 'billing-service' };
-const BOOLEAN_FLAGS = new Set(['json', 'help']);
+const VALUE_FLAGS = new Set(['form', 'limit', 'role', 'name', 'id', 'version', 'out']);
+const REPEATED_FLAGS = new Set(['allow-origin']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'publish']);
+const FLAG_EXAMPLES: Record<string, string> = { limit: '20', role: 'reviewer', name: 'billing-service', 'allow-origin': 'https://clinic.example', version: '2', out: 'form.json' };
 
-function readFlags(argv: string[]): { flags: Map<string, string | true>; positional: string[] } | Error {
+function readFlags(argv: string[]): { flags: Map<string, string | true>; repeated: Map<string, string[]>; positional: string[] } | Error {
   const flags = new Map<string, string | true>();
+  const repeated = new Map<string, string[]>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -147,16 +183,17 @@ function readFlags(argv: string[]): { flags: Map<string, string | true>; positio
     const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
     if (BOOLEAN_FLAGS.has(name)) {
       flags.set(name, true);
-    } else if (VALUE_FLAGS.has(name)) {
+    } else if (VALUE_FLAGS.has(name) || REPEATED_FLAGS.has(name)) {
       const value = inline ?? argv[i + 1];
       if (value === undefined || value.startsWith('--')) return new Error(`--${name} needs a value, such as --${name} ${FLAG_EXAMPLES[name] ?? 'new-patient-intake'}.`);
-      flags.set(name, value);
+      if (REPEATED_FLAGS.has(name)) repeated.set(name, [...(repeated.get(name) ?? []), value]);
+      else flags.set(name, value);
       if (inline === undefined) i++;
     } else {
       return new Error(`Unknown option --${name}; run \`npm run sealpost -- --help\` for the options.`);
     }
   }
-  return { flags, positional };
+  return { flags, repeated, positional };
 }
 
 function readLimit(value: string | true | undefined, fallback: number): number | Error {

@@ -1,5 +1,4 @@
-import type { AnswerValue, FormDefinition, SubmissionPayload } from '../../sdk/form-definition';
-import { isAnswerField } from '../../sdk/form-definition';
+import type { AnswerValue, Answers, Field, FormDefinition, SubmissionPayload } from '../../sdk/form-definition';
 import { formatReceipt } from '../../sdk/ids';
 import { localize } from '../../sdk/localize';
 import { createApiKey } from '../api-keys/api-key-store';
@@ -15,6 +14,7 @@ import { listSubmissions, readSubmission } from '../submissions/read-submissions
 import { listWorkflows, publishWorkflow } from '../workflows/publish-workflow';
 import { systemResolver } from '../workflows/webhooks/url-guard';
 import { webhookSecret } from '../workflows/webhooks/webhook-signature';
+import { runImport } from './import-command';
 import type { CommandRequest } from './parse-command';
 
 /** Output and exit status of a command, the same whether it ran here or in the collector. */
@@ -27,6 +27,7 @@ export interface CommandResult {
 /** Runs one command against an open runtime on behalf of `actor`. */
 export async function runCommand(runtime: Pick<Runtime, 'db' | 'custody' | 'staffKeys' | 'masterKey'>, request: CommandRequest, actor: string): Promise<CommandResult> {
   try {
+    if (request.name === 'forms.import') return await runImport(runtime, request, actor);
     return ok(await execute(runtime, request, actor));
   } catch (error) {
     if (error instanceof HttpError) return { exitCode: 1, stdout: '', stderr: `${describeError(error)}\n` };
@@ -34,7 +35,7 @@ export async function runCommand(runtime: Pick<Runtime, 'db' | 'custody' | 'staf
   }
 }
 
-async function execute({ db, custody, staffKeys, masterKey }: Pick<Runtime, 'db' | 'custody' | 'staffKeys' | 'masterKey'>, request: CommandRequest, actor: string): Promise<string> {
+async function execute({ db, custody, staffKeys, masterKey }: Pick<Runtime, 'db' | 'custody' | 'staffKeys' | 'masterKey'>, request: Exclude<CommandRequest, { name: 'forms.import' }>, actor: string): Promise<string> {
   switch (request.name) {
     case 'forms.publish': {
       const result = await publishForm(db, custody, request.definition, actor);
@@ -115,18 +116,34 @@ async function execute({ db, custody, staffKeys, masterKey }: Pick<Runtime, 'db'
 }
 
 function answerLines(form: FormDefinition, payload: SubmissionPayload): string[] {
-  return form.fields.filter(isAnswerField).map((field) => {
-    const value = payload.answers[field.id];
+  return fieldLines(form.fields, payload.answers, '');
+}
+
+/** Lists the answers of plain groups' fields in place, and each repeating group instance under a heading. */
+function fieldLines(fields: Field[], answers: Answers, indent: string): string[] {
+  return fields.flatMap((field) => {
+    if (field.type === 'display') return [];
+    if (field.type === 'group' && !field.repeats) return fieldLines(field.fields, answers, indent);
+    if (field.type === 'group') {
+      const instances = Array.isArray(answers[field.id]) ? (answers[field.id] as Answers[]) : [];
+      if (instances.length === 0) return [`${indent}${localize(field.label, 'en')}: (no answer)`];
+      return instances.flatMap((instance, index) => [`${indent}${localize(field.label, 'en')}, entry ${index + 1}:`, ...fieldLines(field.fields, instance, `${indent}  `)]);
+    }
+
     const options = 'options' in field ? field.options : [];
     const label = (choice: string) => localize(options.find((option) => option.value === choice)?.label, 'en') || choice;
     // Continuation lines are indented, so a typed line such as "Email: x" cannot pass for a field.
-    return `${localize(field.label, 'en')}: ${formatAnswer(value, label).replace(/\r?\n/g, '\n    ')}`;
+    return [`${indent}${localize(field.label, 'en')}: ${formatAnswer(answers[field.id], label).replace(/\r?\n/g, `\n${indent}    `)}`];
   });
 }
 
 function formatAnswer(value: AnswerValue | undefined, label: (choice: string) => string): string {
   if (value === undefined) return '(no answer)';
-  if (Array.isArray(value)) return value.map(label).join(', ');
+  if (typeof value === 'object' && !Array.isArray(value) && 'method' in value) {
+    return value.method === 'typed' ? `typed signature: ${value.name}` : `drawn signature (PNG data URL, ${value.image.length} characters)`;
+  }
+  if (typeof value === 'object' && !Array.isArray(value)) return `${value.name} (${value.type || 'unknown type'}, ${value.size} bytes)`;
+  if (Array.isArray(value)) return value.map((item) => (typeof item === 'string' ? label(item) : JSON.stringify(item))).join(', ');
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return typeof value === 'string' ? label(value) : String(value);
 }

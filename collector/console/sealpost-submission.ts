@@ -61,7 +61,9 @@ export class SealpostSubmission extends LitElement {
     if (value === undefined) return 'No answer';
     const options = 'options' in field ? field.options : [];
     const label = (choice: string) => localize(options.find((option) => option.value === choice)?.label, 'en') || choice;
-    if (Array.isArray(value)) return value.length === 0 ? 'None selected' : value.map(label).join(', ');
+    // NOTE: entries of repeating groups are summarised, not laid out field by field as the CLI does.
+    if (Array.isArray(value)) return value.length === 0 ? 'None selected' : value.map((item) => (typeof item === 'string' ? label(item) : 'group entry')).join(', ');
+    if (typeof value === 'object') return 'name' in value ? `File ${String(value.name)}` : 'Signature';
     if (typeof value === 'boolean') return value ? 'Yes' : 'No';
     return typeof value === 'string' ? label(value) : String(value);
   }

@@ -22,10 +22,13 @@ for (const element of document.querySelectorAll('[data-text]')) {
   element.textContent = text[element.dataset.text];
 }
 
+// Pages with a form in one language only have no language link.
 const languageLink = document.getElementById('language-link');
-languageLink.href = `/intake.html?lang=${text.other.lang}`;
-languageLink.lang = text.other.lang;
-languageLink.textContent = text.other.label;
+if (languageLink) {
+  languageLink.href = `${location.pathname}?lang=${text.other.lang}`;
+  languageLink.lang = text.other.lang;
+  languageLink.textContent = text.other.label;
+}
 
 const events = document.getElementById('events');
 for (const type of ['sealpost-ready', 'sealpost-submitted', 'sealpost-error', 'sealpost-timeout']) {

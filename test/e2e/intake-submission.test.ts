@@ -141,6 +141,29 @@ describe.skipIf(chromiumMissing !== undefined)('intake form in Chromium', () => 
     await page.close();
   });
 
+  it('submits on the first click after fixing errors', async () => {
+    const page = await openHostPage(`${siteUrl}/intake.html`);
+    const frame = await formFrame(page);
+    const submit = frame.getByRole('button', { name: /submit/i });
+
+    // A failed submit shows an error under every required field and a summary above them.
+    await submit.click();
+    await frame.locator('#error-summary').waitFor();
+
+    await frame.getByLabel('Full name').fill('Corrected Patient');
+    await frame.getByLabel('Date of birth').fill('1990-02-03');
+    await frame.getByLabel('Reason for visit').fill('Follow-up');
+    await frame.getByLabel('Preferred way to contact you').selectOption('phone');
+    await frame.getByRole('radio', { name: 'No' }).check();
+    await frame.getByLabel('Email', { exact: false }).first().fill('corrected@example.org');
+
+    // Focus leaves the email field as the button is pressed, and its error goes away then;
+    // the layout must not move under the pointer before the click completes.
+    await submit.click();
+    await page.waitForFunction(() => (window as unknown as { __spy: { events: { type: string }[] } }).__spy.events.some((event) => event.type === 'sealpost-submitted'));
+    await page.close();
+  });
+
   it('keeps answers out of every stored row and file', async () => {
     await demo.stop();
     for (const value of Object.values(typed)) expect(demo.output()).not.toContain(value);

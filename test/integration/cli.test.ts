@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,6 +146,36 @@ describe('CLI usage', () => {
     const result = await runCli(['forms', 'delete'], {});
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('Unknown command "forms delete"; run `npm run sealpost -- --help` for the list of commands.\n');
+  });
+
+  it('import needs an allowed origin', async () => {
+    const result = await runCli(['forms', 'import', 'questionnaire.json'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('forms import needs at least one --allow-origin ORIGIN, the site that embeds the form, such as --allow-origin https://clinic.example.\n');
+  });
+
+  it('import takes --out or --publish', async () => {
+    const result = await runCli(['forms', 'import', 'q.json', '--allow-origin', 'https://clinic.example', '--out', 'f.json', '--publish'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('Use either --out FILE or --publish, not both.\n');
+  });
+
+  it('import writes the definition and warnings', async () => {
+    const out = path.join(await mkdtemp(path.join(os.tmpdir(), 'sealpost-import-')), 'medications.json');
+    const result = await runCli(['forms', 'import', path.join(ROOT, 'test/fixtures/medications-questionnaire.json'), '--allow-origin', 'https://clinic.example', '--out', out], {});
+
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`Wrote ${out}.\n`);
+    expect(result.code).toBe(0);
+    const written = JSON.parse(await readFile(out, 'utf8')) as { id: string; fields: { type: string }[] };
+    expect(written.id).toBe('medications');
+    expect(written.fields.map((field) => field.type)).toEqual(['boolean', 'group']);
+  });
+
+  it('import rejects a non-Questionnaire', async () => {
+    const result = await runCli(['forms', 'import', FORM_FILE, '--allow-origin', 'https://clinic.example'], {});
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`${FORM_FILE}: The file is not a FHIR Questionnaire (resourceType is undefined); export the form as a Questionnaire resource in JSON.\n`);
   });
 
   it('rejects an invalid limit', async () => {

@@ -38,21 +38,39 @@ function messageKind(field: AnswerField): ErrorMessageKind | undefined {
   switch (field.type) {
     case 'select':
     case 'radio':
+    case 'boolean':
     case 'checkbox-group':
       return 'choice';
     case 'checkbox':
     case 'date':
     case 'number':
       return field.type;
+    case 'attachment':
+      return 'file';
+    case 'signature':
+      return 'signature';
     default:
       return undefined;
   }
 }
 
 function formatLimit(limit: number | string, kind: ErrorMessageKind | undefined, locale: Locale): string {
+  if (typeof limit === 'number' && kind === 'file') return formatBytes(limit, locale);
   if (typeof limit === 'number') return new Intl.NumberFormat(locale).format(limit);
   if (kind === 'date') return formatDate(limit, locale);
   return limit;
+}
+
+/**
+ * Formats a byte count as "1 MB" or "512 kB" in the patient's language. It
+ * counts in binary units (1 MB = 1,048,576 bytes), so the limit of 1 MiB reads "1 MB".
+ *
+ * @example
+ * formatBytes(1_048_576, 'es'); // '1 MB'
+ */
+export function formatBytes(bytes: number, locale: Locale): string {
+  const [value, unit] = bytes >= 1_048_576 ? [bytes / 1_048_576, 'megabyte'] : [bytes / 1024, 'kilobyte'];
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, maximumFractionDigits: 1 }).format(value);
 }
 
 /**

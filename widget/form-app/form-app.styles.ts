@@ -62,7 +62,7 @@ export const formAppStyles = css`
   textarea {
     background: #fff;
     border: 2px solid var(--sealpost-border, #57606a);
-    border-radius: 4px;
+    border-radius: var(--sealpost-radius, 4px);
     box-sizing: border-box;
     color: inherit;
     /* 16 px or more keeps iOS Safari from zooming into the field. */
@@ -112,13 +112,113 @@ export const formAppStyles = css`
   button {
     background: var(--sealpost-accent, #1d4ed8);
     border: 2px solid transparent;
-    border-radius: 4px;
+    border-radius: var(--sealpost-radius, 4px);
     color: #fff;
     cursor: pointer;
     font: inherit;
     font-weight: 600;
     min-height: 2.75rem;
     padding: 0.5rem 1.25rem;
+  }
+
+  button.secondary {
+    background: transparent;
+    border-color: var(--sealpost-accent, #1d4ed8);
+    color: var(--sealpost-accent, #1d4ed8);
+  }
+
+  button:disabled {
+    cursor: not-allowed;
+    opacity: 0.6;
+  }
+
+  .group {
+    border: 1px solid var(--sealpost-border, #57606a);
+    border-radius: var(--sealpost-radius, 4px);
+    margin: 0 0 1.5rem;
+    padding: 1rem;
+  }
+
+  .group > legend {
+    font-size: 1.125rem;
+    padding: 0 0.25rem;
+  }
+
+  .instance {
+    border: 1px dashed var(--sealpost-border, #57606a);
+    border-radius: var(--sealpost-radius, 4px);
+    margin: 0 0 1rem;
+    padding: 0.75rem;
+  }
+
+  .signature canvas {
+    border: 2px solid var(--sealpost-border, #57606a);
+    border-radius: var(--sealpost-radius, 4px);
+    display: block;
+    height: auto;
+    margin: 0 0 0.5rem;
+    max-width: 100%;
+    touch-action: none;
+    width: 100%;
+  }
+
+  .signature button {
+    margin: 0 0 1rem;
+  }
+
+  .with-unit {
+    align-items: center;
+    display: flex;
+    gap: 0.5rem;
+  }
+
+  .step-progress {
+    font-weight: 600;
+    margin: 0 0 0.25rem;
+  }
+
+  progress {
+    accent-color: var(--sealpost-accent, #1d4ed8);
+    display: block;
+    margin: 0 0 1.5rem;
+    width: 100%;
+  }
+
+  .review dl {
+    display: grid;
+    gap: 0.25rem 1rem;
+    grid-template-columns: minmax(8rem, 1fr) 2fr;
+    margin: 0 0 1rem;
+  }
+
+  .review dt {
+    font-weight: 600;
+  }
+
+  .review dd {
+    margin: 0;
+  }
+
+  .review-section {
+    border-bottom: 1px solid var(--sealpost-border, #57606a);
+    margin: 0 0 1.5rem;
+    padding: 0 0 1rem;
+  }
+
+  .dialog-backdrop {
+    align-items: center;
+    background: rgb(0 0 0 / 50%);
+    display: flex;
+    inset: 0;
+    justify-content: center;
+    position: fixed;
+  }
+
+  .dialog {
+    background: var(--sealpost-background, #fff);
+    border-radius: var(--sealpost-radius, 4px);
+    max-width: 28rem;
+    padding: 1.5rem;
   }
 
   button[aria-disabled='true'] {
@@ -136,7 +236,7 @@ export const formAppStyles = css`
   .error-summary,
   .notice {
     border: 3px solid var(--sealpost-error, #b3261e);
-    border-radius: 4px;
+    border-radius: var(--sealpost-radius, 4px);
     margin: 0 0 1.5rem;
     padding: 1rem;
   }
@@ -162,7 +262,7 @@ export const formAppStyles = css`
 
   .confirmation {
     border: 3px solid var(--sealpost-success, #1a7f37);
-    border-radius: 4px;
+    border-radius: var(--sealpost-radius, 4px);
     padding: 1rem;
   }
 

@@ -1,20 +1,32 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import { CollectorError, createCollectorClient, type CollectorClient } from '../../sdk/collector-client';
-import { isAnswerField, type AnswerField, type Answers, type Locale, type PublishedForm, type SubmissionReceipt } from '../../sdk/form-definition';
+import { ATTACHMENT_MAX_BYTES, type AnswerValue, type Answers, type Locale, type PublishedForm, type SubmissionReceipt } from '../../sdk/form-definition';
 import { formatReceipt } from '../../sdk/ids';
+import { DEFAULT_IDLE_TIMEOUT_SECONDS, systemClock, type Clock } from '../../sdk/idle-timer';
 import { localize, resolveLocale } from '../../sdk/localize';
 import { UI_MESSAGES } from '../../sdk/messages';
-import { localDateString, validateAnswers, validateField, type AnswerError } from '../../sdk/validate-answers';
+import { localDateString, validateAnswers, type AnswerError } from '../../sdk/validate-answers';
 import { SEALPOST_VERSION } from '../version';
 import { answerErrorText } from './error-messages';
 import { controlId } from './field-ids';
+import { fieldOfName, indexFields, type FieldIndex } from './field-index';
 import { formAppStyles } from './form-app.styles';
 import { formatMessage } from './format-message';
+import { listenForTheme } from './host-theme';
+import { IdleSession } from './idle-session';
+import { renderIdleNotice, renderIdleWarning } from './render-idle';
+import { renderReview } from './render-review';
+import { renderActions, renderProgress, type StepState } from './render-steps';
+import { StepNavigation, sectionOfName } from './form-steps';
 import { openParentChannel, type ParentChannel } from './parent-channel';
-import { readAnswer } from './read-answer';
-import { renderField } from './render-fields';
-import { buildPayload, submitAnswers } from './submit-answers';
+import { PointerSettle } from './pointer-settle';
+import { readAnswers } from './read-answers';
+import { readAttachment } from './read-file';
+import { renderFields, type FieldContext } from './render-fields';
+import { RepeatKeys } from './repeat-keys';
+import { SubmissionSender, buildPayload } from './submit-answers';
 
 /** Stages of the app: `sending` keeps the form on screen but accepts no second submit. */
 type Phase = 'loading' | 'load-failed' | 'ready' | 'sending' | 'done';
@@ -41,6 +53,12 @@ export class SealpostFormApp extends LitElement {
   /** Language tag from the `lang` attribute, such as `es` or `es-MX`; the browser's language when absent. */
   @property({ attribute: 'lang' }) language?: string;
 
+  /** Seconds without activity before the answers are cleared; overrides the form's `idleTimeoutSeconds`. */
+  @property({ attribute: 'idle-timeout', type: Number }) idleTimeout?: number;
+
+  /** Time source of the idle timer; tests replace it so that they never sleep. */
+  clock: Clock = systemClock;
+
   @state() private phase: Phase = 'loading';
   @state() private loadFailure: 'not_found' | 'unavailable' = 'unavailable';
   @state() private published: PublishedForm | undefined;
@@ -49,28 +67,51 @@ export class SealpostFormApp extends LitElement {
   @state() private sendFailed = false;
   @state() private insecure = false;
   @state() private receiptId: string | undefined;
+  @state() private timedOut = false;
+  /** Changes on each cleared session, so that Lit replaces the form's DOM and with it every typed value. */
+  @state() private generation = 0;
 
   // Answers live only here and in the controls: never in storage, URLs or logs.
   // Values are replaced on each input event rather than bound back into the
   // controls, so a re-render never rewrites what the patient is typing.
-  private answers: Answers = {};
+  @state() private answers: Answers = {};
+  /** Field names (`id`, or `group[index].id`) the patient has changed. */
   private readonly touched = new Set<string>();
+  /** Chosen files and drawn signatures by field id, stored as they happen because neither is read from a control's value. */
+  private readonly attachments = new Map<string, AnswerValue>();
+  private readonly repeatKeys = new RepeatKeys(() => this.requestUpdate());
+  private fieldIndex: FieldIndex = new Map();
+  private readonly steps = new StepNavigation(
+    () => this.requestUpdate(),
+    (id) => void this.focusAfterRender(id),
+  );
+  private readonly sender = new SubmissionSender();
+  private readonly idle = new IdleSession(this, () => this.clock);
+  /** Element that had focus when the idle warning took it, to give it back. */
+  private focusBeforeWarning: Element | null = null;
+  private stopThemeListener: (() => void) | undefined;
   private client: CollectorClient | undefined;
   private channel: ParentChannel | undefined;
   private readyPosted = false;
   private resizeObserver: ResizeObserver | undefined;
   private lastHeight = -1;
   private loadCount = 0;
+  private pointerSettle: PointerSettle | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.pointerSettle = new PointerSettle(window);
     if (this.readyPosted) this.observeSize();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.pointerSettle?.dispose();
+    this.pointerSettle = undefined;
     this.resizeObserver?.disconnect();
     this.resizeObserver = undefined;
+    this.stopThemeListener?.();
+    this.stopThemeListener = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -96,6 +137,7 @@ export class SealpostFormApp extends LitElement {
     const formId = this.form;
     const attempt = ++this.loadCount;
     this.wipeAnswers();
+    this.timedOut = false;
     this.published = undefined;
     this.phase = 'loading';
 
@@ -110,9 +152,14 @@ export class SealpostFormApp extends LitElement {
       if (attempt !== this.loadCount) return;
 
       this.published = published;
+      this.fieldIndex = indexFields(published.definition.fields);
+      this.steps.load(published.definition.fields);
       this.insecure = !hasWebCrypto();
       this.channel = openParentChannel(published.definition.allowedOrigins);
+      this.stopThemeListener?.();
+      this.stopThemeListener = listenForTheme(window, this.channel.targetOrigin, this);
       this.phase = 'ready';
+      this.idle.start(this.idleSeconds);
       await this.updateComplete;
       this.announceReady();
     } catch (error) {
@@ -150,52 +197,102 @@ export class SealpostFormApp extends LitElement {
     this.channel?.post({ type: 'resize', height });
   }
 
-  private answerField(target: EventTarget | null): { field: AnswerField; container: Element } | undefined {
-    const container = target instanceof Element ? target.closest('[data-field]') : null;
-    const id = container?.getAttribute('data-field');
-    const field = this.published?.definition.fields.find((candidate) => candidate.id === id);
-    if (!container || !field || !isAnswerField(field)) return undefined;
-
-    return { field, container };
+  private get formElement(): HTMLFormElement | null | undefined {
+    return this.shadowRoot?.querySelector('form');
   }
 
-  private store(field: AnswerField, container: Element): void {
-    const value = readAnswer(field, container);
-    if (value === undefined) delete this.answers[field.id];
-    else this.answers[field.id] = value;
+  /**
+   * Reads every answer from the controls, then renders again until the set of
+   * shown fields stops changing: an answer can show a field whose own answer
+   * shows another. Each pass can only add or remove fields, so a few suffice.
+   */
+  private async refreshAnswers(): Promise<void> {
+    const definition = this.published?.definition;
+    for (let pass = 0; definition && pass < 8; pass++) {
+      const form = this.formElement;
+      if (!form) return;
+
+      const answers = readAnswers(definition.fields, form, this.attachments);
+      if (JSON.stringify(answers) === JSON.stringify(this.answers)) break;
+      this.answers = answers;
+      await this.updateComplete;
+    }
+    this.dropErrorsOfHiddenFields();
   }
 
-  private onInput(event: Event): void {
-    const found = this.answerField(event.target);
-    if (!found) return;
-
-    this.store(found.field, found.container);
-    this.touched.add(found.field.id);
+  /** Forgets the errors of fields that conditions have hidden, since the patient can no longer fix them. */
+  private dropErrorsOfHiddenFields(): void {
+    const shown = [...this.errors.keys()].filter((name) => this.shadowRoot?.getElementById(controlId(name)));
+    if (shown.length !== this.errors.size) this.errors = new Map(shown.map((name) => [name, this.errors.get(name)!]));
   }
 
-  private onChange(event: Event): void {
-    const found = this.answerField(event.target);
-    if (!found) return;
+  private fieldName(target: EventTarget | null): string | undefined {
+    const control = target instanceof Element ? target.closest('input, select, textarea') : null;
+    return control?.getAttribute('name') ?? undefined;
+  }
 
-    this.store(found.field, found.container);
-    this.touched.add(found.field.id);
-    this.validate(found.field);
+  private async onInput(event: Event): Promise<void> {
+    const name = this.fieldName(event.target);
+    if (name) this.touched.add(name);
+    await this.refreshAnswers();
+  }
+
+  private async onChange(event: Event): Promise<void> {
+    const name = this.fieldName(event.target);
+    if (!name) return;
+
+    this.touched.add(name);
+    if (event.target instanceof HTMLInputElement && event.target.type === 'file') await this.storeFile(name, event.target);
+    await this.refreshAnswers();
+    // A text field's change fires as focus leaves it, possibly in the middle of a click elsewhere.
+    this.validateSettled(name);
+  }
+
+  /** Reads the chosen file of an attachment field, or forgets it when the choice was cleared. */
+  private async storeFile(name: string, input: HTMLInputElement): Promise<void> {
+    const field = this.fieldIndex.get(name);
+    const file = input.files?.[0];
+    if (!file || field?.type !== 'attachment') {
+      this.attachments.delete(name);
+      return;
+    }
+
+    const max = Math.min(field.maxBytes ?? ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_BYTES);
+    try {
+      this.attachments.set(name, await readAttachment(file, max));
+    } catch {
+      // An unreadable file (moved or deleted after choosing) is rejected by validation as unreadable.
+      this.attachments.set(name, { name: file.name, type: file.type, size: file.size, data: '!' });
+    }
   }
 
   /** Validates a field the patient has changed once focus leaves it, but not when focus moves within a group. */
   private onFocusOut(event: FocusEvent): void {
-    const found = this.answerField(event.target);
-    if (!found || !this.touched.has(found.field.id)) return;
-    if (event.relatedTarget instanceof Node && found.container.contains(event.relatedTarget)) return;
+    const name = this.fieldName(event.target);
+    if (!name || !this.touched.has(name)) return;
 
-    this.validate(found.field);
+    const container = (event.target as Element).closest('[data-field]');
+    if (event.relatedTarget instanceof Node && container?.contains(event.relatedTarget)) return;
+    this.validateSettled(name);
   }
 
-  private validate(field: AnswerField): void {
-    const error = validateField(field, this.answers[field.id], localDateString(new Date()));
+  /** Validates once any pointer press has ended, so the layout does not move under a click. */
+  private validateSettled(name: string): void {
+    const validate = () => {
+      if (this.phase === 'ready') this.validate(name);
+    };
+    if (this.pointerSettle) this.pointerSettle.run(validate);
+    else validate();
+  }
+
+  /** Validates the whole form with the SDK's rules and updates the error of one field name. */
+  private validate(name: string): void {
+    if (!this.published) return;
+
+    const error = validateAnswers(this.published.definition, this.answers, localDateString(new Date())).find((candidate) => candidate.field === name);
     const errors = new Map(this.errors);
-    if (error) errors.set(field.id, error);
-    else errors.delete(field.id);
+    if (error) errors.set(name, error);
+    else errors.delete(name);
     this.errors = errors;
   }
 
@@ -206,8 +303,14 @@ export class SealpostFormApp extends LitElement {
     if (this.phase !== 'ready' || !this.published) return;
 
     const { definition } = this.published;
+    // Read synchronously: an await here would let a second click in before the phase changes.
+    const form = this.formElement;
+    if (form) this.answers = readAnswers(definition.fields, form, this.attachments);
+    // Enter in a field of an earlier step moves on, as the Next button does.
+    if (this.steps.paged && !this.steps.reviewing) return this.nextStep();
+
     const errors = validateAnswers(definition, this.answers, localDateString(new Date()));
-    for (const field of definition.fields.filter(isAnswerField)) this.touched.add(field.id);
+    for (const error of errors) this.touched.add(error.field);
     this.errors = new Map(errors.map((error) => [error.field, error]));
     this.sendFailed = false;
 
@@ -226,10 +329,29 @@ export class SealpostFormApp extends LitElement {
     await this.send(this.published);
   }
 
+  /** Validates the current step; moves to the next one, or to the review page after the last. */
+  private nextStep(): void {
+    if (!this.published) return;
+
+    const form = this.formElement;
+    if (form) this.answers = readAnswers(this.published.definition.fields, form, this.attachments);
+    const errors = validateAnswers(this.published.definition, this.answers, localDateString(new Date())).filter(
+      (error) => sectionOfName(this.steps.sections, error.field) === this.steps.step,
+    );
+    for (const error of errors) this.touched.add(error.field);
+    this.errors = new Map(errors.map((error) => [error.field, error]));
+    this.summaryVisible = errors.length > 0;
+    if (errors.length > 0) return void this.focusAfterRender('error-summary');
+
+    this.summaryVisible = false;
+    if (this.steps.onLastStep) this.steps.review();
+    else this.steps.goTo(this.steps.step + 1);
+  }
+
   private async send(published: PublishedForm): Promise<void> {
     this.phase = 'sending';
     try {
-      const receipt = await submitAnswers(this.collector, published, buildPayload(published.definition, this.answers, this.locale));
+      const receipt = await this.sender.submit(this.collector, published, buildPayload(published.definition, this.answers, this.locale));
       this.finish(receipt);
     } catch (error) {
       // NOTE: field errors that the collector returns are shown as one general
@@ -242,10 +364,52 @@ export class SealpostFormApp extends LitElement {
     }
   }
 
+  /** Returns the idle limit: the page's `idle-timeout` when valid, else the form's, else 10 minutes. */
+  private get idleSeconds(): number {
+    const fromPage = this.idleTimeout;
+    if (fromPage !== undefined && Number.isSafeInteger(fromPage) && fromPage >= 60 && fromPage <= 86_400) return fromPage;
+    return this.published?.definition.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS;
+  }
+
+  /**
+   * Clears the session: every answer in memory, and the form's DOM, which is
+   * rendered anew. On timeout the host page gets a PHI-free `timeout` message
+   * and the patient a notice. A page restored from the back/forward cache
+   * starts clean without either.
+   */
+  clearSession(reason: 'timeout' | 'restored'): void {
+    if (this.phase !== 'ready' && this.phase !== 'sending') return;
+
+    this.wipeAnswers();
+    this.generation++;
+    this.focusBeforeWarning = null;
+    this.timedOut = reason === 'timeout';
+    if (reason === 'timeout') {
+      this.channel?.post({ type: 'timeout' });
+      void this.focusAfterRender('timeout-notice');
+    }
+  }
+
+  private keepWorking(): void {
+    this.idle.extend();
+    const previous = this.focusBeforeWarning;
+    this.focusBeforeWarning = null;
+    void this.updateComplete.then(() => (previous as HTMLElement | null)?.focus?.());
+  }
+
+  protected override updated(): void {
+    // The warning takes focus once, when it opens.
+    if (this.idle.remainingSeconds !== undefined && this.focusBeforeWarning === null) {
+      this.focusBeforeWarning = this.shadowRoot?.activeElement ?? this.shadowRoot?.querySelector('form') ?? null;
+      this.shadowRoot?.getElementById('keep-working')?.focus();
+    }
+  }
+
   private finish(receipt: SubmissionReceipt): void {
     // Dropping every reference lets the answers be garbage-collected. JavaScript
     // strings cannot be overwritten, so this is the most a page can do.
     this.wipeAnswers();
+    this.idle.stop();
     this.receiptId = receipt.id;
     this.phase = 'done';
     this.channel?.post({ type: 'submitted', receiptId: receipt.id });
@@ -255,6 +419,10 @@ export class SealpostFormApp extends LitElement {
   private wipeAnswers(): void {
     this.answers = {};
     this.touched.clear();
+    this.repeatKeys.clear();
+    this.attachments.clear();
+    this.sender.forget();
+    this.steps.reset();
     this.errors = new Map();
     this.summaryVisible = false;
     this.sendFailed = false;
@@ -266,15 +434,17 @@ export class SealpostFormApp extends LitElement {
   }
 
   /** Focuses a field from the error summary: its control, or the checked (else first) input of a group. */
-  private focusField(fieldId: string): void {
-    const target = this.shadowRoot?.getElementById(controlId(fieldId));
+  private async focusField(name: string): Promise<void> {
+    if (this.steps.reveal(name)) await this.updateComplete;
+
+    const target = this.shadowRoot?.getElementById(controlId(name));
     const control = target?.tagName === 'FIELDSET' ? (target.querySelector('input:checked') ?? target.querySelector('input')) : target;
     (control as HTMLElement | null | undefined)?.focus();
   }
 
-  private errorText(field: AnswerField): string | undefined {
-    const error = this.errors.get(field.id);
-    return error ? answerErrorText(error, field, this.locale) : undefined;
+  private errorText(name: string): string | undefined {
+    const error = this.errors.get(name);
+    return error ? answerErrorText(error, fieldOfName(this.fieldIndex, name), this.locale) : undefined;
   }
 
   override render(): TemplateResult {
@@ -291,7 +461,7 @@ export class SealpostFormApp extends LitElement {
       case 'done':
         return html`${this.renderHeader()}${this.renderConfirmation()}`;
       default:
-        return html`${this.renderHeader()}${this.renderInsecureNotice()}${this.renderSummary()}${this.renderForm()}`;
+        return html`${this.renderHeader()}${renderIdleNotice(this.locale, this.idleSeconds, this.timedOut)}${this.renderInsecureNotice()}${this.renderSummary()}${this.renderForm()}${renderIdleWarning(this.locale, this.idle.remainingSeconds, () => this.keepWorking())}`;
     }
   }
 
@@ -321,16 +491,14 @@ export class SealpostFormApp extends LitElement {
   }
 
   private renderSummary(): TemplateResult | typeof nothing {
-    const fields = (this.published?.definition.fields ?? []).filter(isAnswerField).filter((field) => this.errors.has(field.id));
-    if (!this.summaryVisible || fields.length === 0) return nothing;
+    const names = [...this.errors.keys()];
+    if (!this.summaryVisible || names.length === 0) return nothing;
 
     return html`
       <div class="error-summary" id="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
         <h2 id="error-summary-title">${this.text('errorSummaryTitle')}</h2>
         <ul>
-          ${fields.map(
-            (field) => html`<li><button type="button" @click=${() => this.focusField(field.id)}>${this.errorText(field)}</button></li>`,
-          )}
+          ${names.map((name) => html`<li><button type="button" @click=${() => void this.focusField(name)}>${this.errorText(name)}</button></li>`)}
         </ul>
       </div>
     `;
@@ -338,26 +506,79 @@ export class SealpostFormApp extends LitElement {
 
   private renderForm(): TemplateResult {
     const sending = this.phase === 'sending';
-    const today = localDateString(new Date());
+    const context = this.fieldContext(localDateString(new Date()));
     const sendError = this.sendFailed
       ? html`<p class="notice" id="send-error" role="alert" tabindex="-1">${this.text('sendFailed')}</p>`
       : nothing;
 
-    // aria-disabled rather than disabled keeps the button focused while
-    // sending; the phase check in onSubmit does the actual blocking.
-    return html`
-      <form novalidate aria-busy=${sending ? 'true' : 'false'} @submit=${this.onSubmit} @input=${this.onInput}
-        @change=${this.onChange} @focusout=${this.onFocusOut}>
-        ${(this.published?.definition.fields ?? []).map((field) =>
-          renderField(field, { locale: this.locale, today, error: isAnswerField(field) ? this.errorText(field) : undefined }),
-        )}
-        ${sendError}
-        <div class="actions">
-          <button type="submit" aria-disabled=${sending ? 'true' : 'false'}>${this.text('submit')}</button>
-          <p class="progress" role="status">${sending ? this.text('sending') : ''}</p>
-        </div>
-      </form>
-    `;
+    // Sections of other steps stay rendered but hidden, so their controls keep
+    // what the patient typed. While the idle warning shows, the form is inert,
+    // so focus stays in the dialog.
+    const steps = this.stepState(sending);
+    const { sections, step, reviewing } = this.steps;
+    const body = this.steps.paged
+      ? html`${renderProgress(steps)}
+          ${sections.map((section, index) => html`<div class="section" ?hidden=${reviewing || index !== step}>${renderFields(section.fields, context)}</div>`)}
+          ${reviewing ? renderReview(sections, this.answers, this.locale, (target) => {
+            this.summaryVisible = false;
+            this.steps.goTo(target);
+          }) : nothing}`
+      : renderFields(this.published?.definition.fields ?? [], context);
+
+    return html`${keyed(
+      this.generation,
+      html`
+        <form novalidate aria-busy=${sending ? 'true' : 'false'} ?inert=${this.idle.remainingSeconds !== undefined} @submit=${this.onSubmit}
+          @input=${this.onInput} @change=${this.onChange} @focusout=${this.onFocusOut}>
+          ${body} ${sendError} ${renderActions(steps)}
+        </form>
+      `,
+    )}`;
+  }
+
+  private stepState(sending: boolean): StepState {
+    return {
+      locale: this.locale,
+      paged: this.steps.paged,
+      step: this.steps.step,
+      total: this.steps.sections.length,
+      reviewing: this.steps.reviewing,
+      sending,
+      back: () => {
+        this.summaryVisible = false;
+        this.steps.back();
+      },
+      next: () => this.nextStep(),
+    };
+  }
+
+  private fieldContext(today: string): FieldContext {
+    return {
+      locale: this.locale,
+      today,
+      errorFor: (name) => this.errorText(name),
+      scope: { own: this.answers },
+      prefix: '',
+      signatures: {
+        drawn: (name, image) => {
+          this.attachments.set(name, { method: 'drawn', image });
+          this.touched.add(name);
+          void this.refreshAnswers().then(() => this.validate(name));
+        },
+        cleared: (name) => {
+          this.attachments.delete(name);
+          void this.refreshAnswers();
+        },
+      },
+      repeats: {
+        keys: (name) => this.repeatKeys.keys(name),
+        add: (name) => this.repeatKeys.add(name),
+        remove: (name, index) => {
+          this.repeatKeys.remove(name, index);
+          void this.updateComplete.then(() => this.refreshAnswers());
+        },
+      },
+    };
   }
 
   private renderConfirmation(): TemplateResult {

@@ -1,18 +1,13 @@
-import type { CollectorClient } from '../../sdk/collector-client';
+import { CollectorError, type CollectorClient } from '../../sdk/collector-client';
 import { encryptSubmission } from '../../sdk/encrypt-answers';
-import {
-  isAnswerField,
-  type Answers,
-  type FormDefinition,
-  type PublishedForm,
-  type SubmissionPayload,
-  type SubmissionReceipt,
-} from '../../sdk/form-definition';
+import type { Answers, FormDefinition, PublishedForm, SubmissionEnvelope, SubmissionPayload, SubmissionReceipt } from '../../sdk/form-definition';
 import { newIdempotencyKey } from '../../sdk/ids';
+import { scopeFieldIds } from '../../sdk/validate-answers';
 
 /**
- * Builds the plaintext of a submission: the answers of the form's own fields,
- * in field order, leaving out unanswered ones.
+ * Builds the plaintext of a submission: the answers of the form's own fields
+ * (plain groups' fields and repeating groups included), in field order,
+ * leaving out unanswered ones.
  *
  * @example
  * buildPayload(definition, { 'full-name': 'Ana Ruiz', age: 41 }, 'es');
@@ -20,29 +15,57 @@ import { newIdempotencyKey } from '../../sdk/ids';
  */
 export function buildPayload(definition: FormDefinition, answers: Answers, locale: string): SubmissionPayload {
   const answered: Answers = {};
-  for (const field of definition.fields.filter(isAnswerField)) {
-    const value = answers[field.id];
-    if (value !== undefined) answered[field.id] = value;
+  for (const id of scopeFieldIds(definition.fields)) {
+    const value = answers[id];
+    if (value !== undefined) answered[id] = value;
   }
 
   return { formId: definition.id, formVersion: definition.version, locale, answers: answered };
 }
 
 /**
- * Encrypts a payload to the form's published key and posts it. Each call is
- * one submit attempt with a fresh idempotency key. The client's own retries
- * reuse that key, so the collector stores the submission at most once.
+ * Sends submissions and remembers the last envelope whose outcome is unknown.
+ * When a reply is lost (network failure, timeout, 5xx) the collector may have
+ * stored the submission, so a retry of the same answers resends the same
+ * idempotency key and JWE, and the collector answers it as a replay instead
+ * of storing a second copy. Changed answers, or a definite rejection (4xx),
+ * start a fresh envelope.
  *
  * @example
- * const receipt = await submitAnswers(client, published, buildPayload(definition, answers, 'en'));
+ * const sender = new SubmissionSender();
+ * const receipt = await sender.submit(client, published, buildPayload(definition, answers, 'en'));
  */
-export async function submitAnswers(client: CollectorClient, published: PublishedForm, payload: SubmissionPayload): Promise<SubmissionReceipt> {
-  const jwe = await encryptSubmission(payload, published.key.jwk);
+export class SubmissionSender {
+  private pending: { payload: string; envelope: SubmissionEnvelope } | undefined;
 
-  return client.submit(payload.formId, {
-    formVersion: payload.formVersion,
-    kid: published.key.kid,
-    jwe,
-    idempotencyKey: newIdempotencyKey(),
-  });
+  async submit(client: CollectorClient, published: PublishedForm, payload: SubmissionPayload): Promise<SubmissionReceipt> {
+    const envelope = await this.envelopeFor(published, payload);
+    try {
+      const receipt = await client.submit(payload.formId, envelope);
+      this.pending = undefined;
+      return receipt;
+    } catch (error) {
+      if (error instanceof CollectorError && error.status >= 400 && error.status < 500) this.pending = undefined;
+      throw error;
+    }
+  }
+
+  /** Drops the remembered envelope, which contains the ciphertext of the answers. */
+  forget(): void {
+    this.pending = undefined;
+  }
+
+  private async envelopeFor(published: PublishedForm, payload: SubmissionPayload): Promise<SubmissionEnvelope> {
+    const text = JSON.stringify(payload);
+    if (this.pending?.payload === text && this.pending.envelope.kid === published.key.kid) return this.pending.envelope;
+
+    const envelope = {
+      formVersion: payload.formVersion,
+      kid: published.key.kid,
+      jwe: await encryptSubmission(payload, published.key.jwk),
+      idempotencyKey: newIdempotencyKey(),
+    };
+    this.pending = { payload: text, envelope };
+    return envelope;
+  }
 }

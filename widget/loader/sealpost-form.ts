@@ -1,4 +1,4 @@
-import { HOST_EVENTS, isEmbedMessage, type EmbedMessage } from '../../sdk/embed-messages';
+import { HOST_EVENTS, THEME_PROPERTIES, isEmbedMessage, type EmbedMessage, type ThemeMessage } from '../../sdk/embed-messages';
 import { localize, resolveLocale } from '../../sdk/localize';
 import { FRAME_TITLE } from '../../sdk/messages';
 import { SEALPOST_VERSION } from '../version';
@@ -18,12 +18,18 @@ interface FrameConfig {
  * `<sealpost-form>` embeds a Sealpost form from the collector in an iframe, so
  * scripts on the host page cannot read what the patient types. It passes on the
  * frame's PHI-free messages as DOM events that bubble out of its shadow root:
- * `sealpost-ready`, `sealpost-submitted` (detail `{ receiptId }`) and
- * `sealpost-error` (detail `{ code }`).
+ * `sealpost-ready`, `sealpost-submitted` (detail `{ receiptId }`),
+ * `sealpost-error` (detail `{ code }`) and `sealpost-timeout` (the idle limit
+ * passed and the form cleared every answer).
+ *
+ * Theme: CSS custom properties set on the element (`--sealpost-accent`,
+ * `--sealpost-text`, `--sealpost-radius`, `--sealpost-font` and the others in
+ * `THEME_PROPERTIES`) are passed into the form when it reports ready.
  *
  * Attributes: `form` (form id, required), `collector` (collector URL, default
- * the origin of the loader script) and `lang` (`en` or `es`, default the
- * browser's language).
+ * the origin of the loader script), `lang` (`en` or `es`, default the
+ * browser's language) and `idle-timeout` (seconds without activity before
+ * the form clears its answers, 60 to 86400; default the form's own limit).
  *
  * @example
  * <sealpost-form form="new-patient-intake" collector="https://collector.example" lang="es"></sealpost-form>
@@ -39,7 +45,7 @@ export class SealpostFormElement extends HTMLElement {
   /** Collector URL for elements without a `collector` attribute; the loader sets it to its own script's origin. */
   static defaultCollector: string | undefined;
 
-  static readonly observedAttributes = ['form', 'collector', 'lang'];
+  static readonly observedAttributes = ['form', 'collector', 'lang', 'idle-timeout'];
 
   #frame: HTMLIFrameElement | undefined;
   #collectorOrigin: string | undefined;
@@ -97,8 +103,9 @@ export class SealpostFormElement extends HTMLElement {
     if (!collector) return { code: 'invalid_collector' };
 
     const locale = resolveLocale(this.getAttribute('lang') ?? navigator.language);
+    const idle = this.getAttribute('idle-timeout')?.trim();
     return {
-      src: `${collector.base}/embed/forms/${encodeURIComponent(form)}?lang=${locale}`,
+      src: `${collector.base}/embed/forms/${encodeURIComponent(form)}?lang=${locale}${idle && /^\d{1,6}$/.test(idle) ? `&idle=${idle}` : ''}`,
       origin: collector.origin,
       title: localize(FRAME_TITLE, locale),
     };
@@ -136,6 +143,7 @@ export class SealpostFormElement extends HTMLElement {
         if (this.#frame) this.#frame.style.height = `${Math.ceil(message.height)}px`;
         return;
       case 'ready':
+        this.#sendTheme();
         this.#dispatch(HOST_EVENTS.ready, null);
         return;
       case 'submitted':
@@ -144,7 +152,30 @@ export class SealpostFormElement extends HTMLElement {
       case 'error':
         this.#dispatch(HOST_EVENTS.error, { code: message.code });
         return;
+      case 'timeout':
+        this.#dispatch(HOST_EVENTS.timeout, null);
+        return;
     }
+  }
+
+  /**
+   * Passes the host element's `--sealpost-*` custom properties into the frame, which cannot read the host's styles.
+   * NOTE: sent once per ready message, so a theme changed after the form loads reaches it only on reload.
+   */
+  #sendTheme(): void {
+    const frameWindow = this.#frame?.contentWindow;
+    if (!frameWindow || !this.#collectorOrigin) return;
+
+    const style = getComputedStyle(this);
+    const theme: Record<string, string> = {};
+    for (const name of THEME_PROPERTIES) {
+      const value = style.getPropertyValue(name).trim();
+      if (value) theme[name] = value;
+    }
+    if (Object.keys(theme).length === 0) return;
+
+    const message: ThemeMessage = { source: 'sealpost-host', type: 'theme', theme };
+    frameWindow.postMessage(message, this.#collectorOrigin);
   }
 
   #dispatch(type: string, detail: unknown): void {

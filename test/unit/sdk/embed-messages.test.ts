@@ -8,6 +8,7 @@ describe('isEmbedMessage', () => {
     { source: 'sealpost', type: 'resize', height: 812.5 },
     { source: 'sealpost', type: 'submitted', receiptId: '7K3M9QXD2BNP4R6T' },
     { source: 'sealpost', type: 'error', code: 'insecure_context' },
+    { source: 'sealpost', type: 'timeout' },
   ])('accepts $type', (message) => {
     expect(isEmbedMessage(message)).toBe(true);
   });

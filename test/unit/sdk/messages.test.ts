@@ -13,11 +13,14 @@ const all: [string, Translation][] = [
   ),
 ];
 
+// Words spelled the same in both languages, which the untranslated-text check would flag.
+const SAME_IN_BOTH = new Set(['UI_MESSAGES.no']);
+
 describe('messages', () => {
-  test.each(all)('%s has both languages', (_name, text) => {
+  test.each(all)('%s has both languages', (name, text) => {
     expect(text.en.trim()).not.toBe('');
     expect(text.es.trim()).not.toBe('');
-    expect(text.es).not.toBe(text.en);
+    if (!SAME_IN_BOTH.has(name)) expect(text.es).not.toBe(text.en);
   });
 
   test.each(all)('%s placeholders match', (_name, text) => {

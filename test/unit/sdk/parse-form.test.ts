@@ -78,17 +78,17 @@ describe('parseFormDefinition', () => {
   test('rejects duplicate field id', () => {
     const fields = [base.fields[0], { id: 'name', type: 'email', label: 'Email' }];
     expect(errorsOf({ ...base, fields })).toEqual([
-      { path: 'fields[1].id', code: 'invalid_definition', message: 'The field id "name" is used twice; give each field its own id.' },
+      { path: 'fields[1].id', code: 'invalid_definition', message: 'The field id "name" is used twice; give each field its own id, also across groups.' },
     ]);
   });
 
   test('rejects unknown field type', () => {
-    expect(errorsOf(withField({ id: 'x', type: 'signature', label: 'Sign' }))).toEqual([
+    expect(errorsOf(withField({ id: 'x', type: 'sketch', label: 'Sign' }))).toEqual([
       {
         path: 'fields[0].type',
         code: 'invalid_definition',
         message:
-          'The field type "signature" is not supported; use one of text, email, tel, textarea, date, number, select, radio, checkbox, checkbox-group, display.',
+          'The field type "sketch" is not supported; use one of text, email, tel, textarea, url, date, datetime, time, number, boolean, select, radio, open-choice, checkbox, checkbox-group, attachment, signature, display, group.',
       },
     ]);
   });

@@ -39,6 +39,8 @@ function json(status: number, body: unknown): Response {
 export interface FakeCollectorOptions {
   submitStatuses?: number[];
   formStatuses?: number[];
+  /** Form to publish instead of the test intake form; its id must be FORM_ID. */
+  definition?: FormDefinition;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface FakeCollectorOptions {
 export async function createFakeCollector(options: FakeCollectorOptions = {}) {
   const { publicKey, privateKey } = await generateKeyPair('ECDH-ES+A256KW', { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid: 'key-1' };
-  const published: PublishedForm = { definition: testForm(), key: { kid: 'key-1', jwk } };
+  const published: PublishedForm = { definition: options.definition ?? testForm(), key: { kid: 'key-1', jwk } };
   const submitStatuses = [...(options.submitStatuses ?? [])];
   const formStatuses = [...(options.formStatuses ?? [])];
   const submissions: SubmissionEnvelope[] = [];
@@ -101,12 +103,16 @@ function expectHeader(header: Record<string, unknown>): void {
   }
 }
 
-/** Mounts `<sealpost-form-app>` with the fetch stubbed and waits until the form has rendered. */
-export async function mountApp(fetch: typeof globalThis.fetch, lang = 'en'): Promise<SealpostFormApp> {
+/**
+ * Mounts `<sealpost-form-app>` with the fetch stubbed and waits until the form has rendered.
+ * `prepare` runs before the element connects, to set a clock or attributes.
+ */
+export async function mountApp(fetch: typeof globalThis.fetch, lang = 'en', prepare?: (app: SealpostFormApp) => void): Promise<SealpostFormApp> {
   vi.stubGlobal('fetch', fetch);
   const app = document.createElement('sealpost-form-app');
   app.setAttribute('form', FORM_ID);
   app.setAttribute('lang', lang);
+  prepare?.(app);
   document.body.append(app);
 
   await vi.waitFor(() => {

@@ -64,6 +64,18 @@ describe('sealpost-form frame', () => {
     expect(frame?.getAttribute('src')).toBe(`${COLLECTOR}/embed/forms/new%20patient%2Fintake?lang=es`);
   });
 
+  test('idle-timeout goes into src', () => {
+    const { frame } = mount({ form: 'intake', collector: COLLECTOR, lang: 'en', 'idle-timeout': '300' });
+
+    expect(frame?.getAttribute('src')).toBe(`${COLLECTOR}/embed/forms/intake?lang=en&idle=300`);
+  });
+
+  test('invalid idle-timeout is left out', () => {
+    const { frame } = mount({ form: 'intake', collector: COLLECTOR, lang: 'en', 'idle-timeout': '5m&x=1' });
+
+    expect(frame?.getAttribute('src')).toBe(`${COLLECTOR}/embed/forms/intake?lang=en`);
+  });
+
   test('keeps collector path prefix', () => {
     const { frame } = mount({ form: 'intake', collector: `${COLLECTOR}/sealpost/`, lang: 'en' });
 
@@ -175,6 +187,33 @@ describe('sealpost-form messages', () => {
     expect(ready[0]?.bubbles).toBe(true);
     expect(ready[0]?.composed).toBe(true);
     expect(errors.map((event) => event.detail)).toEqual([{ code: 'insecure_context' }]);
+  });
+
+  test('passes theme to frame on ready', () => {
+    const element = document.createElement('sealpost-form');
+    element.setAttribute('form', 'intake');
+    element.setAttribute('collector', COLLECTOR);
+    element.style.setProperty('--sealpost-accent', '#0b6e4f');
+    element.style.setProperty('--other', 'red');
+    document.body.append(element);
+    const frameWindow = element.shadowRoot?.querySelector('iframe')?.contentWindow;
+    const sent: unknown[][] = [];
+    if (frameWindow) frameWindow.postMessage = ((...args: unknown[]) => sent.push(args)) as Window['postMessage'];
+
+    post({ source: 'sealpost', type: 'ready' }, COLLECTOR, frameWindow);
+
+    expect(sent).toEqual([[{ source: 'sealpost-host', type: 'theme', theme: { '--sealpost-accent': '#0b6e4f' } }, COLLECTOR]]);
+  });
+
+  test('timeout re-dispatched', () => {
+    const { element, frameWindow } = mount({ form: 'intake', collector: COLLECTOR });
+    const timeouts = record(element, 'sealpost-timeout');
+
+    post({ source: 'sealpost', type: 'timeout' }, COLLECTOR, frameWindow);
+
+    expect(timeouts).toHaveLength(1);
+    expect(timeouts[0]?.detail).toBeNull();
+    expect(timeouts[0]?.composed).toBe(true);
   });
 
   test('resize sets frame height', () => {
