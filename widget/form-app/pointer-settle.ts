@@ -1,9 +1,9 @@
 /**
  * Holds back layout changes while a pointer is pressed. Validating a field
  * when focus leaves it adds or removes error text, which moves everything
- * below; if that happens between pointerdown and pointerup, the click lands
- * on another element or on none, and a tap on Submit is lost. Work queued
- * while a pointer is down runs after the click that ends the press.
+ * below it. When that happens between pointerdown and pointerup, the click
+ * lands on another element or on none, so a tap on Submit is lost. Work
+ * queued while a pointer is down runs after the click that ends the press.
  *
  * @example
  * const settle = new PointerSettle(window);
