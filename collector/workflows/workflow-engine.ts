@@ -44,6 +44,7 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
   return {
     db: options.db,
     clock: options.clock ?? systemClock,
+    // NOTE: send steps are recorded in workflow_emails but not yet queued in the email engine's messages table, so no mail leaves.
     sender: options.sender ?? new RecordingEmailSender(),
     logger: options.logger,
     contactKeys: options.contactKeys,
