@@ -1,3 +1,4 @@
+import './quiet-lit';
 import { describe, expect, test } from 'vitest';
 import type { Field, OpenChoiceField } from '../../../../sdk/form-definition';
 import { readAnswer, readAnswers } from '../../../../widget/form-app/read-answers';
