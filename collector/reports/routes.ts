@@ -1,17 +1,16 @@
 import { Hono } from 'hono';
-import type { AppContext } from '../app-context';
-import { requireApiKey, type ApiKeyEnv } from '../api-keys/require-api-key';
+import type { AppContext, AppEnv } from '../app-context';
+import { reportAccess } from './report-access';
 import { buildDeliverabilityReport } from './deliverability-report';
 import { reportToCsv } from './report-csv';
 import { parseReportParams } from './report-params';
 
 /**
- * Report routes. They contain no PHI: recipient addresses are never read,
- * only their domains.
- * TODO: staff console sessions with the analyst role should reach these too; today only an API key does.
+ * Report routes, for API keys and for staff with the analyst or admin role.
+ * They contain no PHI: recipient addresses are never read, only their domains.
  */
 export function reportRoutes(ctx: AppContext) {
-  return new Hono<ApiKeyEnv>().use(requireApiKey(ctx.db)).get('/deliverability', async (c) => {
+  return new Hono<AppEnv>().use(reportAccess(ctx)).get('/deliverability', async (c) => {
     const params = parseReportParams(c.req.query());
     const report = await buildDeliverabilityReport(ctx.db, params);
 
