@@ -3,7 +3,7 @@ import type { messages, MessageStatus, trackingLinks } from '../db/schema';
 import type { EmailKeys } from '../keys/email-keys';
 import { createTrackingToken } from '../tracking/tracking-token';
 import { rewriteLinks, UnsafeLinkError } from '../tracking/rewrite-links';
-import { encryptField } from './field-cipher';
+import { encryptField } from '../keys/field-encryption';
 import { fail, type MessageInput } from './message-input';
 
 /** The rows that store one message, and its HTML as it will be sent. */

@@ -20,7 +20,8 @@ export function encryptField(key: Buffer, context: string, plaintext: string): s
 /** Reverses encryptField; throws when the key, the context or the data does not match. */
 export function decryptField(key: Buffer, context: string, stored: string): string {
   const [version, iv, ciphertext, tag] = stored.split('.');
-  if (version !== VERSION || !iv || !ciphertext || !tag) throw new Error(`The encrypted value for ${context} has an unknown format.`);
+  // An empty value encrypts to an empty ciphertext part, so only a missing part is malformed.
+  if (version !== VERSION || !iv || ciphertext === undefined || !tag) throw new Error(`The encrypted value for ${context} has an unknown format.`);
 
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
   decipher.setAAD(Buffer.from(context, 'utf8'));

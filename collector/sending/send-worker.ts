@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock';
 import type { Database } from '../db/open-database';
 import { messages } from '../db/schema';
-import { decryptField } from '../email/field-cipher';
+import { decryptField } from '../keys/field-encryption';
 import { fieldContext, type MessageBody } from '../email/prepare-message';
 import type { EmailKeys } from '../keys/email-keys';
 import type { Logger } from '../log';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { createApiKey } from '../../collector/api-keys/api-key-store';
 import type { Database } from '../../collector/db/open-database';
 import { messages } from '../../collector/db/schema';
-import { decryptField } from '../../collector/email/field-cipher';
+import { decryptField } from '../../collector/keys/field-encryption';
 import { fieldContext, type MessageBody } from '../../collector/email/prepare-message';
 import type { EmailKeys } from '../../collector/keys/email-keys';
 
