@@ -106,7 +106,7 @@ function retryDelay(error: CollectorError | undefined, fallbackMs: number): numb
 
 async function toError(response: Response): Promise<CollectorError> {
   let code = 'http_error';
-  let message = `The collector answered HTTP ${response.status}.`;
+  let message = `The collector returned HTTP ${response.status}.`;
   let fields: { field: string; code: string }[] = [];
 
   try {
@@ -127,6 +127,6 @@ async function toError(response: Response): Promise<CollectorError> {
 function networkError(error: unknown): CollectorError {
   const timedOut = error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
   return timedOut
-    ? new CollectorError('timeout', 0, 'The collector did not answer in time.')
+    ? new CollectorError('timeout', 0, 'The collector did not respond in time.')
     : new CollectorError('network_error', 0, 'The collector could not be reached.');
 }

@@ -286,7 +286,7 @@ export interface SubmissionReceipt {
   receivedAt: string;
 }
 
-/** What `GET /v1/forms/:formId` returns. */
+/** Response body of `GET /v1/forms/:formId`. */
 export interface PublishedForm {
   definition: FormDefinition;
   key: { kid: string; jwk: JsonWebKey & { kid: string } };

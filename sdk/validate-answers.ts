@@ -229,7 +229,7 @@ export function localDateString(date: Date): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
-/** The dates in force at an instant from UTC-12 to UTC+14, for servers. */
+/** Returns the dates in force at an instant from UTC-12 to UTC+14, for servers. */
 export function todayAnywhere(now: Date): { earliest: string; latest: string } {
   const hours = 3_600_000;
   const day = (offsetHours: number) => new Date(now.getTime() + offsetHours * hours).toISOString().slice(0, 10);

@@ -148,7 +148,7 @@ function formatAnswer(value: AnswerValue | undefined, label: (choice: string) =>
   return typeof value === 'string' ? label(value) : String(value);
 }
 
-/** One problem per line where the error lists several, such as an invalid definition. */
+/** Formats an error with one problem per line when it lists several, such as an invalid definition. */
 function describeError(error: HttpError): string {
   const list = error.extra.errors;
   if (!Array.isArray(list) || list.length === 0) return error.message;

@@ -65,7 +65,7 @@ export async function acceptSubmission(db: Database, custody: KeyCustody, formId
 
   // Another request with the same key committed first.
   const winner = await findByIdempotencyKey(db, formId, envelope.idempotencyKey);
-  if (!winner) throw new Error(`Submission insert for form ${formId} conflicted, yet no row holds its idempotency key.`);
+  if (!winner) throw new Error(`Submission insert for form ${formId} conflicted, yet no row contains its idempotency key.`);
   return replayOrConflict(winner, jweSha256, envelope.idempotencyKey);
 }
 

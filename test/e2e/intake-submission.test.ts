@@ -16,7 +16,7 @@ const typed = {
   reason: 'Persistent wheezing after exercise',
 };
 
-// CI installs Chromium; elsewhere the suite says how to install it and skips.
+// CI installs Chromium. Elsewhere the suite is skipped with install instructions.
 if (chromiumMissing && process.env.CI) throw new Error(chromiumMissing);
 
 describe.skipIf(chromiumMissing !== undefined)('intake form in Chromium', () => {
@@ -157,8 +157,8 @@ describe.skipIf(chromiumMissing !== undefined)('intake form in Chromium', () => 
     await frame.getByRole('radio', { name: 'No' }).check();
     await frame.getByLabel('Email', { exact: false }).first().fill('corrected@example.org');
 
-    // Focus leaves the email field as the button is pressed, and its error goes away then;
-    // the layout must not move under the pointer before the click completes.
+    // Focus leaves the email field as the button is pressed, which clears its error.
+    // The layout must not move under the pointer before the click completes.
     await submit.click();
     await page.waitForFunction(() => (window as unknown as { __spy: { events: { type: string }[] } }).__spy.events.some((event) => event.type === 'sealpost-submitted'));
     await page.close();

@@ -126,7 +126,7 @@ describe('collector client', () => {
     await expect(client.submit('intake', envelope)).rejects.toMatchObject({
       code: 'http_error',
       status: 502,
-      message: 'The collector answered HTTP 502.',
+      message: 'The collector returned HTTP 502.',
     });
   });
 
@@ -136,7 +136,7 @@ describe('collector client', () => {
     await expect(client.getForm('intake')).rejects.toMatchObject({
       code: 'timeout',
       status: 0,
-      message: 'The collector did not answer in time.',
+      message: 'The collector did not respond in time.',
     });
   });
 

@@ -84,7 +84,7 @@ describe('SubmissionSender', () => {
   });
 
   test('changed answers get a new key', async () => {
-    const { published, sent, client, sender } = await setUp([new CollectorError('timeout', 0, 'The collector did not answer in time.')]);
+    const { published, sent, client, sender } = await setUp([new CollectorError('timeout', 0, 'The collector did not respond in time.')]);
 
     await expect(sender.submit(client, published, buildPayload(form, { name: 'Ana' }, 'en'))).rejects.toThrow();
     await sender.submit(client, published, buildPayload(form, { name: 'Ana María' }, 'en'));
