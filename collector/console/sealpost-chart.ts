@@ -100,6 +100,8 @@ export class SealpostChart extends LitElement {
       width: this.plotWidth(),
       height: this.height,
       legend: { show: false },
+      // Room on the right, so the newest point is not cut in half at the edge.
+      padding: [12, 16, 0, 0],
       cursor: { drag: { x: false, y: false } },
       scales: {
         x: bars ? { time: false, range: [-0.5, xs.length - 0.5] } : { time: true },

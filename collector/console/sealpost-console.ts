@@ -68,6 +68,12 @@ export class SealpostConsole extends LitElement {
         border-bottom: 1px solid #d0d7de;
         padding-bottom: 0.5rem;
       }
+      .account {
+        display: flex;
+        gap: 0.75rem;
+        align-items: center;
+        margin-left: auto;
+      }
       header h1 {
         margin: 0;
         font-size: 1.15rem;
@@ -194,8 +200,10 @@ export class SealpostConsole extends LitElement {
         <nav aria-label="Console sections">
           ${views.map(([view, label]) => html`<button class="secondary" aria-current=${this.view === view ? 'page' : 'false'} @click=${() => this.show(view)}>${label}</button>`)}
         </nav>
-        <span class="status">Signed in as ${user.role}</span>
-        <button @click=${this.signOut}>Sign out</button>
+        <div class="account">
+          <span class="status">Signed in as ${user.role}</span>
+          <button @click=${this.signOut}>Sign out</button>
+        </div>
       </header>
     `;
   }

@@ -37,6 +37,16 @@ export class SealpostUsers extends LitElement {
         align-items: end;
         flex-wrap: wrap;
       }
+      td .inline {
+        flex-wrap: nowrap;
+        align-items: center;
+      }
+      td button {
+        white-space: nowrap;
+      }
+      .inline input {
+        width: 18rem;
+      }
       .inline label {
         margin-top: 0;
       }

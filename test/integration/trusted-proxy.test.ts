@@ -31,7 +31,7 @@ describe.each(drivers)('sign-in limits behind a proxy on %s', (driver) => {
   });
 
   /** Posts a wrong password for a new address each time, so only the client address limit can block. */
-  function failSignIn(collector: typeof direct, peer: string, forwardedFor?: string): Promise<Response> {
+  async function failSignIn(collector: typeof direct, peer: string, forwardedFor?: string): Promise<Response> {
     const headers: Record<string, string> = { 'content-type': 'application/json', origin: COLLECTOR_ORIGIN };
     if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
     const body = JSON.stringify({ email: `nobody-${++attempts}@clinic.example`, password: 'wrong password' });
