@@ -3,7 +3,7 @@ import { customElement, property, query } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import uPlotStyles from 'uplot/dist/uPlot.min.css?inline';
 
-// Colours that keep at least 3:1 contrast with white, distinguishable in common colour-vision deficiencies.
+// Series colours, each with a contrast ratio of 5:1 or more against white (WCAG 2 relative luminance).
 export const CHART_COLORS = ['#1f5fa8', '#b3541e', '#2e7d32', '#7b3fa0', '#a8323e', '#00677f'];
 
 /** One line or bar series: a label, one value per x position (null for a gap) and one of CHART_COLORS. */
@@ -56,7 +56,7 @@ export class SealpostChart extends LitElement {
   /** Category names, for a bar chart; when set, `x` is ignored. */
   @property({ attribute: false }) categories: string[] = [];
   @property({ attribute: false }) series: ChartSeries[] = [];
-  /** How values are printed on the y axis. */
+  /** Number format of the y axis: counts, or fractions shown as percentages. */
   @property() format: 'count' | 'percent' = 'count';
   /** Text alternative of the chart. */
   @property() summary = '';

@@ -15,7 +15,7 @@ import './sealpost-users';
 
 type View = 'inbox' | 'submission' | 'audit' | 'statistics' | 'reports' | 'workflows' | 'forms' | 'users' | 'account';
 
-/** The sections each role sees, in navigation order. */
+/** The sections shown to each role, in navigation order. */
 const SECTIONS: Record<SignedInUser['role'], [View, string][]> = {
   admin: [
     ['inbox', 'Submissions'],

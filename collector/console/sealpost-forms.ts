@@ -140,6 +140,18 @@ export class SealpostForms extends LitElement {
     }
   }
 
+  private keyState(key: NonNullable<FormRow['keys']>[number]) {
+    if (key.current) return html`, <strong>encrypts new submissions</strong>`;
+    if (key.retiredAt) return html`, retired <time datetime=${key.retiredAt}>${new Date(key.retiredAt).toLocaleString()}</time>, still decrypts`;
+    return nothing;
+  }
+
+  private renderForms() {
+    if (this.forms) return this.forms.length === 0 ? html`<p class="status">No forms are published yet.</p>` : this.forms.map((form) => this.renderForm(form));
+    if (this.error) return nothing;
+    return html`<p class="status" role="status">Loading forms…</p>`;
+  }
+
   private renderForm(form: FormRow) {
     const date = (text: string) => html`<time datetime=${text}>${new Date(text).toLocaleString()}</time>`;
     const retentionId = `retention-${form.id}`;
@@ -154,9 +166,7 @@ export class SealpostForms extends LitElement {
         <h4>Keys</h4>
         <ul>
           ${(form.keys ?? []).map(
-            (key) => html`<li>
-              <code class="kid">${key.kid}</code>: created ${date(key.createdAt)}${key.current ? html`, <strong>encrypts new submissions</strong>` : key.retiredAt ? html`, retired ${date(key.retiredAt)}, still decrypts` : nothing}
-            </li>`,
+            (key) => html`<li><code class="kid">${key.kid}</code>: created ${date(key.createdAt)}${this.keyState(key)}</li>`,
           )}
         </ul>
         ${this.confirmingRotation === form.id
@@ -192,7 +202,7 @@ export class SealpostForms extends LitElement {
         ${this.publishError ? html`<p class="error" role="alert">${this.publishError}</p>` : nothing}
         <p><button type="submit" ?disabled=${this.busy}>Publish</button></p>
       </form>
-      ${!this.forms ? (this.error ? nothing : html`<p class="status" role="status">Loading forms…</p>`) : this.forms.length === 0 ? html`<p class="status">No forms are published yet.</p>` : this.forms.map((form) => this.renderForm(form))}
+      ${this.renderForms()}
     `;
   }
 }

@@ -60,7 +60,7 @@ export class SealpostUsers extends LitElement {
   /** Client for the staff API. */
   @property({ attribute: false }) api!: ConsoleApi;
 
-  /** The signed-in admin, whose own row says so. */
+  /** The signed-in admin; their own row is marked. */
   @property({ attribute: false }) user?: SignedInUser;
 
   @state() private users?: StaffRow[];

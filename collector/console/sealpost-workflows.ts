@@ -165,11 +165,17 @@ export class SealpostWorkflows extends LitElement {
     `;
   }
 
+  private renderBody() {
+    if (this.workflows) return this.renderList(this.workflows);
+    if (this.error) return nothing;
+    return html`<p class="status" role="status">Loading workflows…</p>`;
+  }
+
   override render() {
     return html`
       <h2>Workflows</h2>
       ${this.error ? html`<p class="error" role="alert">${this.error} <button class="secondary" @click=${() => this.load()}>Retry</button></p>` : nothing}
-      ${this.workflows ? this.renderList(this.workflows) : this.error ? nothing : html`<p class="status" role="status">Loading workflows…</p>`}
+      ${this.renderBody()}
       ${this.selected ? html`<h3>Funnel of ${this.selected.name}, version ${this.selected.version}</h3>${this.renderFunnel(this.selected)}` : nothing}
     `;
   }

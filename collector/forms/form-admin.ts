@@ -6,10 +6,10 @@ import { formKeys, forms, formVersions, submissions } from '../db/schema';
 import { HttpError } from '../http/http-error';
 import type { KeyCustody } from '../keys/key-custody';
 
-/** The longest retention period accepted, in days (100 years). */
+/** The maximum retention period, in days (100 years). */
 export const MAX_RETENTION_DAYS = 36_500;
 
-/** A form as the console's form list shows it: metadata only, never answers. */
+/** A form as the console's form list shows it: metadata only, never submission contents. */
 export interface FormSummary {
   id: string;
   title: string;
@@ -61,7 +61,7 @@ export async function describeForms(db: Database, options: { withKeys: boolean }
 /**
  * Gives a form a new key pair for new submissions and retires the keys it
  * had. Retired keys stay stored and keep decrypting the submissions made
- * with them; a browser that fetched the old public key before the rotation
+ * with them. A browser that fetched the old public key before the rotation
  * can still submit to it. The audit entry names the old and new kids.
  */
 export async function rotateFormKey(db: Database, custody: KeyCustody, formId: string, actor: string, now = new Date()): Promise<{ formId: string; kid: string; retired: string[] }> {

@@ -138,7 +138,7 @@ export async function resetStaffTotp(db: Database, userId: string, actor: string
   });
 }
 
-/** What verifying the current password in a password change came to. */
+/** Outcome of a password change: changed, or rejected because the current password was wrong. */
 export type PasswordChangeResult = { status: 'changed'; endedSessions: number } | { status: 'wrong_password' };
 
 /**

@@ -36,7 +36,7 @@ describe.each(drivers)('console administration on %s', (driver) => {
     return Promise.resolve(collector.app.request(`/v1/staff${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
   }
 
-  /** Submits answers encrypted to the form's current key, or to `key` as fetched earlier. */
+  /** Submits a filled form encrypted to the form's current key, or to `key` as fetched earlier. */
   async function submit(key?: PublishedForm['key']): Promise<string> {
     const published = key ? { key } : ((await (await collector.app.request('/v1/forms/new-patient-intake')).json()) as PublishedForm);
     const jwe = await encryptSubmission({ formId: 'new-patient-intake', formVersion: 1, locale: 'en', answers }, published.key.jwk);
