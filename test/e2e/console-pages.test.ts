@@ -222,6 +222,28 @@ describe.skipIf(chromiumMissing !== undefined)('console pages in Chromium', () =
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-audit-filtered.png') });
     expect(cspViolations).toEqual([]);
   });
+
+  it('shows an analyst only statistics pages', async () => {
+    await page.getByRole('button', { name: 'Users' }).click();
+    await page.getByLabel('Email address').fill('lena.fischer@clinic.example');
+    await page.getByLabel('Role', { exact: true }).selectOption('analyst');
+    await page.getByRole('button', { name: 'Add account' }).click();
+    const password = (await page.locator('code.secret').textContent())!.trim();
+
+    const analystPage = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await analystPage.goto(`${baseUrl}/console`);
+    await analystPage.getByLabel('Email address').fill('lena.fischer@clinic.example');
+    await analystPage.getByLabel('Password').fill(password);
+    await analystPage.getByRole('button', { name: 'Sign in' }).click();
+    const secret = (await analystPage.locator('code').first().textContent())!.trim();
+    await analystPage.getByLabel('Authenticator code').fill(totpCode(secret, new Date()));
+    await analystPage.getByRole('button', { name: 'Continue' }).click();
+
+    await analystPage.getByRole('heading', { name: 'Totals' }).waitFor();
+    const sections = await analystPage.getByRole('navigation', { name: 'Console sections' }).getByRole('button').allInnerTexts();
+    expect(sections).toEqual(['Reports', 'Workflows', 'Statistics', 'Your account']);
+    await analystPage.close();
+  });
 });
 
 /** Runs axe-core in the page and returns every violation as `rule: selectors`. */
