@@ -35,7 +35,7 @@ export interface DeliverabilityReport {
   summary: ReportCounts & { rates: ReportRates };
 }
 
-/** What each rate divides, in words, for the text next to the figure. */
+/** Name, numerator and denominator of each rate in words, for the text next to the figure. */
 export const RATE_LABELS: Record<RateName, { name: string; numerator: string; denominator: string }> = {
   delivery: { name: 'Delivery rate', numerator: 'delivered', denominator: 'sent' },
   open: { name: 'Open rate', numerator: 'delivered and opened', denominator: 'delivered' },

@@ -51,7 +51,7 @@ interface SplitRow {
 /**
  * The deliverability dashboard: totals and rates, a trend chart per metric,
  * and a table split by a message attribute, for a date range in a chosen
- * time zone. Reads GET /v1/reports/deliverability, which holds counts and
+ * time zone. Reads GET /v1/reports/deliverability, which returns counts and
  * domains, never addresses or message bodies.
  */
 @customElement('sealpost-reports')
@@ -173,7 +173,7 @@ export class SealpostReports extends LitElement {
     void this.load();
   }
 
-  /** The report's query string for the chosen settings, in JSON or CSV. */
+  /** Builds the report's query string for the chosen settings, in JSON or CSV. */
   private query(format: 'json' | 'csv'): string {
     const params = new URLSearchParams({
       from: startOfDay(this.fromDate, this.timeZone),
@@ -350,6 +350,16 @@ export class SealpostReports extends LitElement {
     });
   }
 
+  // A column header whose button sorts by the column; aria-sort tells screen readers the current order.
+  private renderSortHeader(column: (typeof COLUMNS)[number], label: string) {
+    const sorted = this.sortKey === column.key;
+    const direction = this.sortDescending ? 'descending' : 'ascending';
+    const arrow = this.sortDescending ? ' ▼' : ' ▲';
+    return html`<th scope="col" class=${column.key === 'value' ? '' : 'number'} aria-sort=${sorted ? direction : 'none'}>
+      <button type="button" @click=${() => this.sortBy(column.key)}>${label}<span aria-hidden="true">${sorted ? arrow : ''}</span></button>
+    </th>`;
+  }
+
   private renderSplitTable(report: DeliverabilityReport) {
     const dimension = DIMENSIONS.find(([value]) => value === this.dimension)?.[1] ?? this.dimension;
     const rows = this.sortedSplitRows(report);
@@ -369,11 +379,7 @@ export class SealpostReports extends LitElement {
           <caption class="status">Sorted by ${COLUMNS.find((column) => column.key === this.sortKey)?.label.toLowerCase()}, ${this.sortDescending ? 'highest' : 'lowest'} first. Hover a rate for its counts.</caption>
           <thead>
             <tr>
-              ${COLUMNS.map(
-                (column) => html`<th scope="col" class=${column.key === 'value' ? '' : 'number'} aria-sort=${this.sortKey === column.key ? (this.sortDescending ? 'descending' : 'ascending') : 'none'}>
-                  <button type="button" @click=${() => this.sortBy(column.key)}>${column.key === 'value' ? dimension : column.label}<span aria-hidden="true">${this.sortKey === column.key ? (this.sortDescending ? ' ▼' : ' ▲') : ''}</span></button>
-                </th>`,
-              )}
+              ${COLUMNS.map((column) => this.renderSortHeader(column, column.key === 'value' ? dimension : column.label))}
             </tr>
           </thead>
           <tbody>

@@ -28,7 +28,7 @@ export function startOfDay(date: string, timeZone: string): string {
   return new Date(instant).toISOString();
 }
 
-/** Lists the time zones the browser knows, with the browser's own zone and UTC first. */
+/** Lists the time zones the browser supports, with the browser's own zone and UTC first. */
 export function knownTimeZones(): string[] {
   const own = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
