@@ -11,7 +11,6 @@ import { reportRoutes } from './reports/routes';
 import { staffApp } from './staff/staff-app';
 import { submissionRoutes } from './submissions/routes';
 import { eventRoutes } from './workflows/event-routes';
-import { workflowReportRoutes } from './workflows/report-routes';
 import { workflowRoutes } from './workflows/routes';
 import { trackingRoutes } from './tracking/routes';
 
@@ -36,7 +35,6 @@ export function createApp(ctx: AppContext) {
     app.route('/v1/workflows', workflowRoutes(ctx.db, ctx.workflowEngine));
     app.route('/v1/events', eventRoutes(ctx.db, ctx.workflowEngine));
     app.route('/v1/contacts', contactRoutes(ctx.db, ctx.workflowEngine));
-    app.route('/v1/reports/workflows', workflowReportRoutes(ctx.db));
   }
 
   return app;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseTrustedProxies, type TrustedProxies } from './staff/request-input';
 
 /** Settings of one collector process, read from the environment. */
 export interface CollectorConfig {
@@ -30,6 +31,8 @@ export interface CollectorConfig {
   smtpUrl?: string;
   /** PEM file of extra CA certificates trusted for the relay's TLS certificate. */
   smtpCaFile?: string;
+  /** Reverse proxies whose X-Forwarded-For header names the client (SEALPOST_TRUST_PROXY); none when unset. */
+  trustProxy?: TrustedProxies;
 }
 
 /**
@@ -57,6 +60,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
     workflowLeaseMs: readInteger(env, 'SEALPOST_WORKFLOW_LEASE_MS', 60_000, 1000, 3_600_000),
     smtpUrl: env.SMTP_URL || undefined,
     smtpCaFile: env.SMTP_CA_FILE || undefined,
+    trustProxy: parseTrustedProxies(env.SEALPOST_TRUST_PROXY),
   };
 }
 

@@ -11,6 +11,7 @@ import { openRuntime, type Runtime } from './runtime';
 import { SendWorker } from './sending/send-worker';
 import { parseSmtpUrl, type SmtpSettings } from './sending/smtp-settings';
 import { staffOptions } from './staff/staff-options';
+import { startRetentionJob, type RetentionJob } from './submissions/retention';
 import { deriveContactKeys } from './contacts/contact-crypto';
 import { createWorkflowEngine, type WorkflowEngineOptions } from './workflows/workflow-engine';
 import { startWorkflowWorker, type WorkflowWorker } from './workflows/worker';
@@ -48,18 +49,22 @@ export async function startCollector(config: CollectorConfig, logger: Logger, op
   let control: { close(): Promise<void> } | undefined;
   let worker: WorkflowWorker | undefined;
   let sender: SendWorker | undefined;
+  let retention: RetentionJob | undefined;
 
   try {
     await options.beforeListen?.(runtime);
     if (!config.databaseUrl) control = await startControlSocket(config.dataDir, runtime, logger);
 
-    const staff = staffOptions(runtime.staffKeys, { idleTimeoutMs: config.staffIdleMinutes * 60_000, absoluteTimeoutMs: config.staffSessionHours * 3_600_000 });
+    const staff = staffOptions(runtime.staffKeys, { idleTimeoutMs: config.staffIdleMinutes * 60_000, absoluteTimeoutMs: config.staffSessionHours * 3_600_000, trustedProxies: config.trustProxy });
     const workflowEngine = createWorkflowEngine({ db: runtime.db, masterKey: runtime.masterKey, contactKeys: deriveContactKeys(runtime.masterKey), logger, leaseMs: config.workflowLeaseMs, ...options.workflowEngine });
     const app = createApp({ db: runtime.db, custody: runtime.custody, emailKeys: runtime.emailKeys, clock: systemClock, config, logger, staff, assetsDir: options.assetsDir ?? DEFAULT_ASSETS, workflowEngine });
     server = await listen(app.fetch, config.port, config.host);
     if (options.workflowWorker ?? config.workflowWorker) worker = startWorkflowWorker(workflowEngine, { pollMs: config.workflowPollMs });
     sender = startSendWorker(smtp, runtime, logger);
+    retention = startRetentionJob({ db: runtime.db, clock: systemClock, logger });
+    if (config.trustProxy) logger.info({ trustProxy: config.trustProxy.description }, 'X-Forwarded-For is read from these proxies for sign-in limits');
   } catch (error) {
+    await retention?.stop();
     await sender?.stop();
     await worker?.stop();
     await control?.close();
@@ -74,6 +79,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger, op
     runtime,
     url,
     close: async () => {
+      await retention?.stop();
       await sender?.stop();
       await new Promise<void>((resolve) => server!.close(() => resolve()));
       await worker?.stop();

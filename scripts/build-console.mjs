@@ -1,8 +1,10 @@
-// Builds the staff console (collector/console/) into dist/console/console.js,
-// one ES module with Lit and qrcode inside, and prints its size. It empties
-// only dist/console, so the widget bundles in dist/ survive.
+// Builds the staff console (collector/console/) into dist/console/: console.js,
+// one ES module with Lit and qrcode inside, and the chunks that it imports
+// when a page needs them (the reports and workflow pages with uPlot), then
+// prints their sizes. It empties only dist/console, so the widget bundles in
+// dist/ survive.
 // Run alone with `node scripts/build-console.mjs`, or call buildConsole().
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -10,7 +12,7 @@ import { build } from 'vite';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Builds the console bundle and prints its minified and gzip sizes. */
+/** Builds the console bundle and its chunks and prints their minified and gzip sizes. */
 export async function buildConsole() {
   const outDir = 'dist/console';
   await build({
@@ -32,14 +34,18 @@ export async function buildConsole() {
       },
       rolldownOptions: {
         // Vite 8 fully minifies `es` library output only with this option set.
-        output: { minify: true, codeSplitting: false },
+        // Dynamic imports become chunks beside console.js; the collector serves them from /console/assets/.
+        output: { minify: true, chunkFileNames: 'chunk-[name]-[hash].js' },
       },
     },
   });
 
-  const file = path.join(root, outDir, 'console.js');
-  const code = await readFile(file);
-  console.log(`${path.relative(root, file)}  ${(code.length / 1024).toFixed(2)} KB min, ${(gzipSync(code, { level: 9 }).length / 1024).toFixed(2)} KB gzip`);
+  const names = (await readdir(path.join(root, outDir))).filter((name) => name.endsWith('.js')).sort((a, b) => (a === 'console.js' ? -1 : b === 'console.js' ? 1 : a.localeCompare(b)));
+  for (const name of names) {
+    const file = path.join(root, outDir, name);
+    const code = await readFile(file);
+    console.log(`${path.relative(root, file)}  ${(code.length / 1024).toFixed(2)} KB min, ${(gzipSync(code, { level: 9 }).length / 1024).toFixed(2)} KB gzip`);
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildConsole();

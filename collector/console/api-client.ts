@@ -24,11 +24,20 @@ export class ConsoleApi {
     private readonly fetchImpl: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 
-  /** Sends one request and returns the parsed JSON body, or throws ApiError. */
-  async request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  /** Sends one request to a staff route (a path below /v1/staff) and returns the parsed JSON body, or throws ApiError. */
+  request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    return this.send<T>(method, `/v1/staff${path}`, body);
+  }
+
+  /** Reads another route of the collector that accepts a staff session, such as /v1/reports/deliverability. */
+  get<T>(url: string): Promise<T> {
+    return this.send<T>('GET', url);
+  }
+
+  private async send<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<T> {
     let response: Response;
     try {
-      response = await this.fetchImpl(`/v1/staff${path}`, {
+      response = await this.fetchImpl(url, {
         method,
         credentials: 'same-origin',
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -46,7 +55,7 @@ export class ConsoleApi {
     }
 
     const error = new ApiError(response.status, payload?.error?.code ?? 'http_error', payload?.error?.message ?? `The collector responded with status ${response.status}; try again.`);
-    if (response.status === 401 && path !== '/session') this.hooks.onSessionEnded(error.message);
+    if (response.status === 401 && url !== '/v1/staff/session') this.hooks.onSessionEnded(error.message);
     throw error;
   }
 }

@@ -77,4 +77,12 @@ export const sharedStyles = css`
   .ok {
     color: #116329;
   }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
 `;

@@ -3,14 +3,52 @@ import { customElement, query, state } from 'lit/decorators.js';
 import { ConsoleApi } from './api-client';
 import { sharedStyles } from './console-styles';
 import { IdleTimer } from './idle-timer';
+import './sealpost-account';
 import './sealpost-audit';
+import './sealpost-forms';
 import './sealpost-inbox';
 import type { SignedInUser } from './sealpost-sign-in';
 import './sealpost-sign-in';
 import './sealpost-statistics';
 import './sealpost-submission';
+import './sealpost-users';
 
-type View = 'inbox' | 'submission' | 'audit' | 'statistics';
+type View = 'inbox' | 'submission' | 'audit' | 'statistics' | 'reports' | 'workflows' | 'forms' | 'users' | 'account';
+
+/** The sections shown to each role, in navigation order. */
+const SECTIONS: Record<SignedInUser['role'], [View, string][]> = {
+  admin: [
+    ['inbox', 'Submissions'],
+    ['audit', 'Audit log'],
+    ['statistics', 'Statistics'],
+    ['reports', 'Reports'],
+    ['workflows', 'Workflows'],
+    ['forms', 'Forms'],
+    ['users', 'Users'],
+    ['account', 'Your account'],
+  ],
+  reviewer: [
+    ['inbox', 'Submissions'],
+    ['audit', 'Audit log'],
+    ['statistics', 'Statistics'],
+    ['account', 'Your account'],
+  ],
+  analyst: [
+    ['reports', 'Reports'],
+    ['workflows', 'Workflows'],
+    ['statistics', 'Statistics'],
+    ['account', 'Your account'],
+  ],
+};
+
+/**
+ * Views whose code is loaded when first opened. Both draw charts with uPlot,
+ * which no other view needs, so the console's first load stays small.
+ */
+const LAZY_VIEWS: Partial<Record<View, () => Promise<unknown>>> = {
+  reports: () => import('./sealpost-reports'),
+  workflows: () => import('./sealpost-workflows'),
+};
 
 /**
  * The staff console: sign-in, then the views the user's role allows.
@@ -30,8 +68,19 @@ export class SealpostConsole extends LitElement {
         border-bottom: 1px solid #d0d7de;
         padding-bottom: 0.5rem;
       }
+      .account {
+        display: flex;
+        gap: 0.75rem;
+        align-items: center;
+        margin-left: auto;
+      }
+      header h1 {
+        margin: 0;
+        font-size: 1.15rem;
+      }
       nav {
         display: flex;
+        flex-wrap: wrap;
         gap: 0.5rem;
       }
       button[aria-current='page'] {
@@ -52,6 +101,8 @@ export class SealpostConsole extends LitElement {
   @state() private submissionId = '';
   @state() private notice = '';
   @state() private warningSeconds = 0;
+  @state() private loadedViews = new Set<View>();
+  @state() private viewLoadError = '';
 
   @query('dialog') private dialog?: HTMLDialogElement;
 
@@ -88,7 +139,7 @@ export class SealpostConsole extends LitElement {
   private start(user: SignedInUser, idleTimeoutSeconds: number): void {
     this.user = user;
     this.notice = '';
-    this.view = user.role === 'analyst' ? 'statistics' : 'inbox';
+    this.show(SECTIONS[user.role][0]![0]);
     this.timer = new IdleTimer(idleTimeoutSeconds * 1000);
     this.timer.touch();
     clearInterval(this.interval);
@@ -131,18 +182,28 @@ export class SealpostConsole extends LitElement {
   private show(view: View): void {
     this.view = view;
     this.submissionId = '';
+    this.viewLoadError = '';
+    const load = LAZY_VIEWS[view];
+    if (load && !this.loadedViews.has(view)) {
+      load().then(
+        () => (this.loadedViews = new Set([...this.loadedViews, view])),
+        () => (this.viewLoadError = 'This page could not be loaded; check your connection and reload the console.'),
+      );
+    }
   }
 
   private renderNav(user: SignedInUser) {
-    const views: [View, string][] = user.role === 'analyst' ? [['statistics', 'Statistics']] : [['inbox', 'Submissions'], ['audit', 'Audit log'], ['statistics', 'Statistics']];
+    const views = SECTIONS[user.role];
     return html`
       <header>
-        <strong>Sealpost console</strong>
+        <h1>Sealpost console</h1>
         <nav aria-label="Console sections">
           ${views.map(([view, label]) => html`<button class="secondary" aria-current=${this.view === view ? 'page' : 'false'} @click=${() => this.show(view)}>${label}</button>`)}
         </nav>
-        <span class="status">Signed in as ${user.role}</span>
-        <button @click=${this.signOut}>Sign out</button>
+        <div class="account">
+          <span class="status">Signed in as ${user.role}</span>
+          <button @click=${this.signOut}>Sign out</button>
+        </div>
       </header>
     `;
   }
@@ -157,6 +218,17 @@ export class SealpostConsole extends LitElement {
         return html`<sealpost-audit .api=${this.api}></sealpost-audit>`;
       case 'statistics':
         return html`<sealpost-statistics .api=${this.api}></sealpost-statistics>`;
+      case 'forms':
+        return html`<sealpost-forms .api=${this.api}></sealpost-forms>`;
+      case 'users':
+        return html`<sealpost-users .api=${this.api} .user=${this.user}></sealpost-users>`;
+      case 'account':
+        return html`<sealpost-account .api=${this.api}></sealpost-account>`;
+      case 'reports':
+      case 'workflows':
+        if (this.viewLoadError) return html`<p class="error" role="alert">${this.viewLoadError}</p>`;
+        if (!this.loadedViews.has(this.view)) return html`<p class="status" role="status">Loading the ${this.view} page…</p>`;
+        return this.view === 'reports' ? html`<sealpost-reports .api=${this.api}></sealpost-reports>` : html`<sealpost-workflows .api=${this.api}></sealpost-workflows>`;
     }
   }
 

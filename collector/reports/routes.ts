@@ -4,13 +4,18 @@ import { reportAccess } from './report-access';
 import { buildDeliverabilityReport } from './deliverability-report';
 import { reportToCsv } from './report-csv';
 import { parseReportParams } from './report-params';
+import { workflowReportRoutes } from '../workflows/report-routes';
 
 /**
  * Report routes, for API keys and for staff with the analyst or admin role.
- * They contain no PHI: recipient addresses are never read, only their domains.
+ * They contain no PHI: recipient addresses are never read, only their
+ * domains. The workflow report is mounted here, behind the same check, when
+ * the workflow engine runs.
  */
 export function reportRoutes(ctx: AppContext) {
-  return new Hono<AppEnv>().use(reportAccess(ctx)).get('/deliverability', async (c) => {
+  const app = new Hono<AppEnv>().use(reportAccess(ctx));
+  if (ctx.workflowEngine) app.route('/workflows', workflowReportRoutes(ctx.db));
+  return app.get('/deliverability', async (c) => {
     const params = parseReportParams(c.req.query());
     const report = await buildDeliverabilityReport(ctx.db, params);
 

@@ -35,10 +35,31 @@ const CONSOLE_PAGE = `<!doctype html>
 </html>
 `;
 
-/** Serves the staff console page and its bundle, built into `<assetsDir>/console/console.js`. */
+// console.js and the chunks it imports, named chunk-<name>-<hash>.js by the build.
+const ASSET_NAME = /^(console|chunk-[A-Za-z0-9_-]+)\.js$/;
+
+/**
+ * Serves the staff console page and its bundle, built into
+ * `<assetsDir>/console/`: console.js and the chunks that pages load when
+ * first opened.
+ */
 export function consoleRoutes(ctx: AppContext) {
-  const bundle = path.join(ctx.assetsDir, 'console', 'console.js');
-  let cached: Promise<Buffer> | undefined;
+  const folder = path.join(ctx.assetsDir, 'console');
+  const cache = new Map<string, Promise<Buffer>>();
+
+  const read = (name: string): Promise<Buffer> => {
+    let cached = cache.get(name);
+    if (!cached) {
+      cached = readFile(path.join(folder, name)).catch((error: NodeJS.ErrnoException) => {
+        cache.delete(name);
+        if (error.code !== 'ENOENT') throw error;
+        if (name === 'console.js') throw new HttpError(503, 'assets_not_built', 'The console bundle console/console.js is not built; run `npm run build` and restart the collector.');
+        throw new HttpError(404, 'asset_not_found', `The console file ${name} does not exist; reload the console, because a newer build replaced it.`);
+      });
+      cache.set(name, cached);
+    }
+    return cached;
+  };
 
   return new Hono<AppEnv>()
     .get('/', (c) => {
@@ -49,15 +70,13 @@ export function consoleRoutes(ctx: AppContext) {
       c.header('X-Frame-Options', 'DENY');
       return c.html(CONSOLE_PAGE);
     })
-    .get('/assets/console.js', async (c) => {
-      cached ??= readFile(bundle).catch((error: NodeJS.ErrnoException) => {
-        cached = undefined;
-        if (error.code !== 'ENOENT') throw error;
-        throw new HttpError(503, 'assets_not_built', 'The console bundle console/console.js is not built; run `npm run build` and restart the collector.');
-      });
-      const body = await cached;
+    .get('/assets/:name', async (c) => {
+      const name = c.req.param('name');
+      if (!ASSET_NAME.test(name)) throw new HttpError(404, 'asset_not_found', `The console has no file ${JSON.stringify(name)}; reload the console.`);
+      const body = await read(name);
 
-      c.header('Cache-Control', 'no-cache');
+      // Chunk names carry a hash of their content, so a chunk never changes; console.js does.
+      c.header('Cache-Control', name === 'console.js' ? 'no-cache' : 'public, max-age=31536000, immutable');
       c.header('Content-Type', 'text/javascript; charset=utf-8');
       c.header('X-Content-Type-Options', 'nosniff');
       return c.body(new Uint8Array(body));

@@ -1,17 +1,23 @@
+import { eq } from 'drizzle-orm';
 import { Hono, type Handler } from 'hono';
 import type { AppContext } from '../app-context';
 import { recordAudit, verifyAuditLog } from '../audit/audit-log';
-import { listForms } from '../forms/form-store';
+import { staffUsers } from '../db/schema';
+import { describeForms, rotateFormKey, setFormRetention } from '../forms/form-admin';
+import { publishForm } from '../forms/publish-form';
+import { HttpError } from '../http/http-error';
 import { readSubmission } from '../submissions/read-submissions';
+import { listWorkflowSummaries } from '../workflows/workflow-summary';
 import { listAuditPage } from './audit-page';
 import { generateInitialPassword } from './password-hash';
-import { clientAddress, readJsonObject, readQueryInteger, stringField } from './request-input';
+import { clientAddress, readJsonObject, readQueryInstant, readQueryInteger, stringField } from './request-input';
 import { REVIEWER_AUDIT_ACTIONS, STAFF_ROUTES, type StaffRoute } from './route-table';
 import { clearSessionCookie, needsSecureCookie, writeSessionCookie } from './session-cookie';
 import { signIn } from './sign-in';
+import { assertNotThrottled, recordSignInFailure, throttleKeys } from './sign-in-throttle';
 import { noStore, requireRole, sameOriginChanges, type StaffEnv } from './staff-guards';
 import { revokeSession } from './staff-sessions';
-import { changeStaffRole, createStaffUser, listStaffUsers, parseRole } from './staff-users';
+import { changeOwnPassword, changeStaffRole, createStaffUser, listStaffUsers, parseRole, resetStaffTotp } from './staff-users';
 import { countSubmissions, listSubmissionPage } from './submission-page';
 
 /**
@@ -33,7 +39,7 @@ export function staffRoutes(ctx: AppContext) {
   on(STAFF_ROUTES.signIn, async (c) => {
     const body = await readJsonObject(c, '{ email, password, code? }');
     const input = { email: stringField(body, 'email'), password: stringField(body, 'password'), code: stringField(body, 'code', true) };
-    const result = await signIn(db, options, input, clientAddress(c));
+    const result = await signIn(db, options, input, clientAddress(c, options.trustedProxies));
     if (result.status !== 'signed_in') return c.json(result);
 
     writeSessionCookie(c, result.token, secure);
@@ -53,6 +59,28 @@ export function staffRoutes(ctx: AppContext) {
     clearSessionCookie(c, secure);
     ctx.logger.info({ requestId: c.get('requestId'), userId: staff.userId }, 'staff signed out');
     return c.json({ status: 'signed_out' });
+  });
+
+  on(STAFF_ROUTES.changePassword, async (c) => {
+    const staff = c.get('staff');
+    const body = await readJsonObject(c, '{ currentPassword, newPassword }');
+    const input = { currentPassword: stringField(body, 'currentPassword'), newPassword: stringField(body, 'newPassword') };
+    const now = options.now();
+    const address = clientAddress(c, options.trustedProxies);
+
+    // A wrong current password counts as a failed sign-in, so a stolen session cannot guess it without limit.
+    const [user] = await db.select({ emailIndex: staffUsers.emailIndex }).from(staffUsers).where(eq(staffUsers.id, staff.userId));
+    const keys = throttleKeys(user?.emailIndex ?? `missing:${staff.userId}`, address);
+    await assertNotThrottled(db, keys, options.throttle, now);
+
+    const result = await changeOwnPassword(db, { userId: staff.userId, sessionId: staff.sessionId, ...input, passwordCost: options.passwordCost }, now);
+    if (result.status === 'wrong_password') {
+      await recordSignInFailure(db, keys, options.throttle, now);
+      await recordAudit(db, { actor: actor(c), action: 'staff_user.password_change_failed', subjectType: 'staff_user', subjectId: staff.userId, details: { address } });
+      throw new HttpError(403, 'wrong_password', 'The current password is wrong; enter the password you signed in with.');
+    }
+    ctx.logger.info({ requestId: c.get('requestId'), userId: staff.userId }, 'staff password changed');
+    return c.json(result);
   });
 
   on(STAFF_ROUTES.listSubmissions, async (c) => {
@@ -77,7 +105,8 @@ export function staffRoutes(ctx: AppContext) {
     const before = readQueryInteger('before', c.req.query('before'), undefined, Number.MAX_SAFE_INTEGER);
     const limit = readQueryInteger('limit', c.req.query('limit'), 50, 500);
     const actions = c.get('staff').role === 'admin' ? undefined : REVIEWER_AUDIT_ACTIONS;
-    return c.json(await listAuditPage(db, { limit, before, actions }));
+    const filter = { action: c.req.query('action') || undefined, actor: c.req.query('actor') || undefined, from: readQueryInstant('from', c.req.query('from')), to: readQueryInstant('to', c.req.query('to')) };
+    return c.json(await listAuditPage(db, { limit, before, actions, ...filter }));
   });
 
   on(STAFF_ROUTES.verifyAudit, async (c) => c.json(await verifyAuditLog(db)));
@@ -96,7 +125,31 @@ export function staffRoutes(ctx: AppContext) {
     return c.json(await changeStaffRole(db, c.req.param('id')!, parseRole(body.role), actor(c)));
   });
 
-  on(STAFF_ROUTES.listForms, async (c) => c.json({ items: await listForms(db) }));
+  on(STAFF_ROUTES.resetTotp, async (c) => c.json(await resetStaffTotp(db, c.req.param('id')!, actor(c), options.now())));
+
+  on(STAFF_ROUTES.listForms, async (c) => c.json({ items: await describeForms(db, { withKeys: c.get('staff').role === 'admin' }) }));
+
+  on(STAFF_ROUTES.publishForm, async (c) => {
+    const body = await readJsonObject(c, 'a form definition');
+    const result = await publishForm(db, ctx.custody, body, actor(c));
+    ctx.logger.info({ requestId: c.get('requestId'), formId: result.formId, version: result.version, status: result.status }, 'form published from the console');
+    return c.json(result, result.status === 'unchanged' ? 200 : 201);
+  });
+
+  on(STAFF_ROUTES.rotateFormKey, async (c) => {
+    const result = await rotateFormKey(db, ctx.custody, c.req.param('id')!, actor(c), options.now());
+    ctx.logger.info({ requestId: c.get('requestId'), formId: result.formId, kid: result.kid }, 'form key rotated');
+    return c.json(result, 201);
+  });
+
+  on(STAFF_ROUTES.setFormRetention, async (c) => {
+    const body = await readJsonObject(c, '{ days } (a whole number of days, or null to keep submissions)');
+    const days = body.days;
+    if (days !== null && typeof days !== 'number') throw new HttpError(400, 'invalid_retention', 'The field "days" is missing; send a whole number of days, or null to keep submissions.');
+    return c.json(await setFormRetention(db, c.req.param('id')!, days, actor(c), options.now()));
+  });
+
+  on(STAFF_ROUTES.listWorkflows, async (c) => c.json({ items: await listWorkflowSummaries(db) }));
 
   return app;
 }

@@ -1,4 +1,5 @@
 import type { StaffKeys } from '../keys/derive-key';
+import type { TrustedProxies } from './request-input';
 import { SCRYPT_PARAMS, type ScryptCost } from './password-hash';
 import { DEFAULT_THROTTLE, type ThrottlePolicy } from './sign-in-throttle';
 
@@ -14,6 +15,8 @@ export interface StaffOptions {
   passwordCost: ScryptCost;
   /** The current time; tests pass a clock they can advance. */
   now: () => Date;
+  /** Proxies whose X-Forwarded-For names the client for sign-in limits; none by default. */
+  trustedProxies?: TrustedProxies;
 }
 
 /** Defaults: 15 minutes idle, 12 hours absolute, the default throttle and scrypt cost, and the system clock. */

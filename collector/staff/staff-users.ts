@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit-log';
 import type { Database } from '../db/open-database';
-import { STAFF_ROLES, staffUsers, type StaffRole } from '../db/schema';
+import { STAFF_ROLES, staffSessions, staffUsers, type StaffRole } from '../db/schema';
 import { HttpError } from '../http/http-error';
 import type { StaffKeys } from '../keys/derive-key';
 import { blindIndex, decryptField, encryptField } from '../keys/field-encryption';
-import { SCRYPT_PARAMS, hashPassword, type ScryptCost } from './password-hash';
+import { SCRYPT_PARAMS, hashPassword, verifyPassword, type ScryptCost } from './password-hash';
 
 /** A staff account as the console and the CLI show it. */
 export interface StaffUser {
@@ -115,6 +115,61 @@ export async function changeStaffRole(db: Database, userId: string, role: StaffR
     await tx.update(staffUsers).set({ role, updatedAt: now }).where(eq(staffUsers.id, userId));
     await appendAudit(tx, { actor, action: 'staff_user.role_change', subjectType: 'staff_user', subjectId: userId, details: { from: user.role, to: role } }, now);
     return { id: userId, role };
+  });
+}
+
+/**
+ * Clears an account's TOTP secret, so that its next sign-in shows a new QR
+ * code, and ends its open sessions, because a reset usually follows a lost
+ * or exposed authenticator. Recorded in the audit log.
+ */
+export async function resetStaffTotp(db: Database, userId: string, actor: string, now = new Date()): Promise<{ id: string; totpEnabled: false; endedSessions: number }> {
+  return db.transaction(async (tx) => {
+    const [user] = await tx.update(staffUsers).set({ totpSecret: null, totpPendingSecret: null, totpLastStep: null, updatedAt: now }).where(eq(staffUsers.id, userId)).returning({ id: staffUsers.id });
+    if (!user) throw new HttpError(404, 'user_not_found', `No staff account has the id ${JSON.stringify(userId)}; list the accounts with GET /v1/staff/users.`);
+
+    const ended = await tx
+      .update(staffSessions)
+      .set({ revokedAt: now })
+      .where(and(eq(staffSessions.userId, userId), isNull(staffSessions.revokedAt)))
+      .returning({ id: staffSessions.id });
+    await appendAudit(tx, { actor, action: 'staff_user.totp_reset', subjectType: 'staff_user', subjectId: userId, details: { endedSessions: ended.length } }, now);
+    return { id: userId, totpEnabled: false as const, endedSessions: ended.length };
+  });
+}
+
+/** Outcome of a password change: changed, or rejected because the current password was wrong. */
+export type PasswordChangeResult = { status: 'changed'; endedSessions: number } | { status: 'wrong_password' };
+
+/**
+ * Changes a signed-in user's own password after checking the current one.
+ * The user's other sessions end; the session that made the change stays.
+ * The caller counts a wrong current password as a failed sign-in.
+ */
+export async function changeOwnPassword(
+  db: Database,
+  input: { userId: string; sessionId: string; currentPassword: string; newPassword: string; passwordCost?: ScryptCost },
+  now = new Date(),
+): Promise<PasswordChangeResult> {
+  const [user] = await db.select({ passwordHash: staffUsers.passwordHash }).from(staffUsers).where(eq(staffUsers.id, input.userId));
+  if (!user) throw new HttpError(404, 'user_not_found', 'The signed-in account no longer exists; sign in again.');
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) return { status: 'wrong_password' };
+
+  if (input.newPassword.length < MIN_PASSWORD_LENGTH) {
+    throw new HttpError(400, 'password_too_short', `The new password is shorter than ${MIN_PASSWORD_LENGTH} characters; choose a longer one, such as a few unrelated words.`);
+  }
+  if (input.newPassword === input.currentPassword) throw new HttpError(400, 'password_unchanged', 'The new password is the same as the current one; choose a different one.');
+
+  const passwordHash = await hashPassword(input.newPassword, input.passwordCost ?? SCRYPT_PARAMS);
+  return db.transaction(async (tx) => {
+    await tx.update(staffUsers).set({ passwordHash, updatedAt: now }).where(eq(staffUsers.id, input.userId));
+    const ended = await tx
+      .update(staffSessions)
+      .set({ revokedAt: now })
+      .where(and(eq(staffSessions.userId, input.userId), ne(staffSessions.id, input.sessionId), isNull(staffSessions.revokedAt)))
+      .returning({ id: staffSessions.id });
+    await appendAudit(tx, { actor: `staff:${input.userId}`, action: 'staff_user.password_change', subjectType: 'staff_user', subjectId: input.userId, details: { endedSessions: ended.length } }, now);
+    return { status: 'changed' as const, endedSessions: ended.length };
   });
 }
 

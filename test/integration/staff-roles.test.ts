@@ -7,7 +7,7 @@ import { encryptSubmission } from '../../sdk/encrypt-answers';
 import type { PublishedForm } from '../../sdk/form-definition';
 import { newIdempotencyKey } from '../../sdk/ids';
 import { TEST_PASSWORD_COST, addStaff, sessionCookieFor, testClock } from '../support/staff-session';
-import { COLLECTOR_ORIGIN, createTestCollector } from '../support/test-collector';
+import { COLLECTOR_ORIGIN, createTestCollector, intakeForm } from '../support/test-collector';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/test-databases';
 
 type ErrorBody = { error: { code: string; message: string } };
@@ -46,13 +46,20 @@ describe.each(drivers)('staff roles on %s', (driver) => {
   let emails = 0;
 
   /** Builds a valid request for a route, so that an allowed role gets a 2xx. */
-  async function requestFor(route: StaffRoute, cookie?: string): Promise<Response> {
-    const path = `/v1/staff${route.path}`.replace('/submissions/:id', `/submissions/${submissionId}`).replace('/users/:id', `/users/${roleTarget.id}`);
-    const bodies: Record<string, unknown> = {
-      'POST /users': { email: `walk-${++emails}@clinic.example`, role: 'analyst' },
-      'PATCH /users/:id/role': { role: 'analyst' },
+  async function requestFor(route: StaffRoute, cookie?: string, role?: StaffRole): Promise<Response> {
+    const path = `/v1/staff${route.path}`
+      .replace('/submissions/:id', `/submissions/${submissionId}`)
+      .replace('/users/:id', `/users/${roleTarget.id}`)
+      .replace('/forms/:id', '/forms/new-patient-intake');
+    const user = role ? users[role] : undefined;
+    const bodies: Record<string, () => unknown> = {
+      'POST /users': () => ({ email: `walk-${++emails}@clinic.example`, role: 'analyst' }),
+      'PATCH /users/:id/role': () => ({ role: 'analyst' }),
+      'POST /session/password': () => user && { currentPassword: user.password, newPassword: (user.password = `${user.password} renewed`) },
+      'POST /forms': () => intakeForm(),
+      'PATCH /forms/:id/retention': () => ({ days: 3650 }),
     };
-    const body = bodies[`${route.method} ${route.path}`];
+    const body = bodies[`${route.method} ${route.path}`]?.();
     const headers: Record<string, string> = { origin: COLLECTOR_ORIGIN };
     if (cookie) headers.cookie = cookie;
     if (body) headers['content-type'] = 'application/json';
@@ -71,7 +78,7 @@ describe.each(drivers)('staff roles on %s', (driver) => {
     it.each(protectedRoutes)(`%s answers the ${role} role as the table says`, async (_name, route) => {
       // A fresh session per request, because the sign-out route revokes the one it is called with.
       const cookie = await sessionCookieFor(database.db, collector.staff, users[role].id);
-      const response = await requestFor(route, cookie);
+      const response = await requestFor(route, cookie, role);
 
       if (route.roles.includes(role)) {
         expect(response.status, await response.clone().text()).toBeGreaterThanOrEqual(200);

@@ -1,4 +1,5 @@
-import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { check, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { FormDefinition } from '../../../sdk/form-definition';
 
 // Columns are camelCase here and snake_case in SQL: the database is opened with
@@ -7,12 +8,18 @@ import type { FormDefinition } from '../../../sdk/form-definition';
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
 /** One row per form id; the definition itself lives in form_versions. */
-export const forms = pgTable('forms', {
-  id: text().primaryKey(),
-  currentVersion: integer().notNull(),
-  createdAt: createdAt(),
-  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-});
+export const forms = pgTable(
+  'forms',
+  {
+    id: text().primaryKey(),
+    currentVersion: integer().notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Submissions older than this many days are deleted by the daily retention job; null keeps them. */
+    retentionDays: integer(),
+  },
+  (table) => [check('forms_retention_days_check', sql`${table.retentionDays} IS NULL OR ${table.retentionDays} BETWEEN 1 AND 36500`)],
+);
 
 /** Every published version of every form; a submission names the version it answers. */
 export const formVersions = pgTable(

@@ -1,0 +1,2 @@
+ALTER TABLE "forms" ADD COLUMN "retention_days" integer;--> statement-breakpoint
+ALTER TABLE "forms" ADD CONSTRAINT "forms_retention_days_check" CHECK ("forms"."retention_days" IS NULL OR "forms"."retention_days" BETWEEN 1 AND 36500);
