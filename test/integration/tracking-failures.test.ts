@@ -53,7 +53,7 @@ describe.each(drivers)('tracking hits that cannot be stored on %s', (driver) => 
     expect(Buffer.from(await response.arrayBuffer()).equals(OPEN_PIXEL_GIF)).toBe(true);
   }
 
-  it('answers the pixel 503 with its image and Retry-After when the database is unavailable', async () => {
+  it('sends the pixel with 503 while unavailable', async () => {
     await failInserts('57P01');
     const before = await storedEvents();
     const response = await hit(`/t/o/${message.pixelToken}`);
@@ -63,7 +63,7 @@ describe.each(drivers)('tracking hits that cannot be stored on %s', (driver) => 
     expect(await storedEvents()).toBe(before);
   });
 
-  it('answers a click 503 with Retry-After and no redirect when the database is unavailable', async () => {
+  it('refuses to redirect while unavailable', async () => {
     await failInserts('57P01');
     const before = await storedEvents();
     const response = await hit(`/t/c/${message.clickTokens[0]}`);
@@ -74,14 +74,14 @@ describe.each(drivers)('tracking hits that cannot be stored on %s', (driver) => 
     expect(await storedEvents()).toBe(before);
   });
 
-  it('answers the pixel 500 with its image on any other write failure', async () => {
+  it('sends the pixel with 500 on other failures', async () => {
     await failInserts('XX000');
     const before = await storedEvents();
     await expectPixel(await hit(`/t/o/${message.pixelToken}`), 500);
     expect(await storedEvents()).toBe(before);
   });
 
-  it('answers a click 500 without a redirect on any other write failure', async () => {
+  it('refuses to redirect on other failures', async () => {
     await failInserts('XX000');
     const before = await storedEvents();
     const response = await hit(`/t/c/${message.clickTokens[0]}`);
@@ -91,7 +91,7 @@ describe.each(drivers)('tracking hits that cannot be stored on %s', (driver) => 
     expect(await storedEvents()).toBe(before);
   });
 
-  it('still answers 200 for a forged pixel token, which needs no write', async () => {
+  it('sends 200 for a forged pixel token', async () => {
     await failInserts('57P01');
     await expectPixel(await hit('/t/o/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), 200);
   });
