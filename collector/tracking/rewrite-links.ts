@@ -92,8 +92,8 @@ function schemeOf(destination: string): string | undefined {
   }
 }
 
-// "//host" and "/\\host" take the scheme of a base URL that an email does not
-// have. "https:\\host", "https:host" and "https://a\\@b" parse to different
+// "//host" and "/\host" take the scheme of a base URL that an email does not
+// have. "https:\\host", "https:host" and "https://a\@b" parse to different
 // hosts in different URL parsers, and a Location header of "https:host" is
 // resolved against the collector's own URL. An http(s) link must therefore be
 // written as scheme, "//", then an authority without backslashes.

@@ -10,7 +10,7 @@ export function rerunCommand(file: string, source: string): string {
   return pattern.exec(header)?.[1]?.trim() ?? `npx tsx test/bench/${file}`;
 }
 
-/** The page section that lists each benchmark script with its rerun command. */
+/** Builds the page section that lists each benchmark script with its rerun command. */
 export function rerunSection(commands: { file: string; command: string }[]): string[] {
   return [
     '## Rerun one benchmark',
