@@ -51,6 +51,9 @@ export function prepareMessage(input: MessageInput, index: number, options: { ap
       }).html;
     } catch (error) {
       if (!(error instanceof UnsafeLinkError)) throw error;
+      if (error.kind === 'ambiguous') {
+        fail(index, 'html', 'unsafe_link', `link ${error.linkPosition} is protocol-relative or uses a backslash, so the host it opens depends on the client; write it as an absolute URL such as https://clinic.example/path`);
+      }
       fail(index, 'html', 'unsafe_link', `link ${error.linkPosition} has a ${error.scheme} destination, which could run code or embed content; use an http(s) URL or remove the link`);
     }
   }

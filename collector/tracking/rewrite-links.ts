@@ -17,15 +17,20 @@ export interface RewrittenHtml {
   destinations: string[];
 }
 
-/** A link whose destination would run code or embed content if clicked; the message must be rejected. */
+/**
+ * A link the message must be rejected for: its destination would run code or
+ * embed content if clicked (`scheme`), or it is protocol-relative or spelled
+ * with backslashes, so which host it opens depends on the parser (`ambiguous`).
+ */
 export class UnsafeLinkError extends Error {
   constructor(
     /** 1-based position among all `<a href>` and `<area href>` elements of the HTML. */
     readonly linkPosition: number,
     /** The scheme, such as `javascript:`; never the rest of the URL. */
     readonly scheme: string,
+    readonly kind: 'scheme' | 'ambiguous' = 'scheme',
   ) {
-    super(`link ${linkPosition} has a ${scheme} destination`);
+    super(kind === 'scheme' ? `link ${linkPosition} has a ${scheme} destination` : `link ${linkPosition} is protocol-relative or uses a backslash`);
     this.name = 'UnsafeLinkError';
   }
 }
@@ -59,6 +64,7 @@ export function rewriteLinks(html: string, urls: TrackingUrls): RewrittenHtml {
     const scheme = schemeOf(destination);
 
     if (scheme && REJECTED_SCHEMES.has(scheme)) throw new UnsafeLinkError(position, scheme);
+    if (isAmbiguous(destination, scheme)) throw new UnsafeLinkError(position, scheme ?? '', 'ambiguous');
     if (!scheme || !TRACKED_SCHEMES.has(scheme) || !location) continue;
 
     destinations.push(destination);
@@ -84,6 +90,18 @@ function schemeOf(destination: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+// "//host" and "/\host" take the scheme of a base URL that an email does not
+// have. "https:\\host", "https:host" and "https://a\@b" parse to different
+// hosts in different URL parsers, and a Location header of "https:host" is
+// resolved against the collector's own URL. An http(s) link must therefore be
+// written as scheme, "//", then an authority without backslashes.
+function isAmbiguous(destination: string, scheme: string | undefined): boolean {
+  const text = destination.replace(/[\t\n\r]/g, '');
+  if (/^[\\/]{2}/.test(text)) return true;
+  if (scheme !== undefined && TRACKED_SCHEMES.has(scheme)) return !/^https?:\/\/[^\\/?#]+([/?#]|$)/i.test(text);
+  return false;
 }
 
 // HTML's rule for URL attributes: leading and trailing ASCII whitespace is not part of the URL.

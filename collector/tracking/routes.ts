@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { AppContext, AppEnv } from '../app-context';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../http/database-unavailable';
 import { HttpError } from '../http/http-error';
 import { classifyHit } from './classify-hit';
 import { findTrackedLink, toLocationHeader, type TrackedLink } from './find-link';
@@ -10,39 +11,67 @@ import { writeTrackingEvents, type TrackingEvent } from './write-events';
 /**
  * Open and click tracking, reached from email clients without credentials.
  * Each hit is stored (group-committed with concurrent hits) before the
- * response is sent. Machine hits are stored with their reason and get the
- * same response. The request log shows the route pattern, so tokens never
- * reach a log.
+ * response is sent, so a 200 pixel or a 302 redirect for a valid token means
+ * the hit is stored. A hit that cannot be stored is never answered as if it
+ * were: the pixel still sends its image, with 503 and Retry-After when the
+ * database is unreachable (500 otherwise), and a click answers 503 with
+ * Retry-After instead of redirecting. Machine hits are stored with their
+ * reason and get the same response. The request log shows the route
+ * pattern, so tokens never reach a log.
  */
 export function trackingRoutes(ctx: AppContext) {
   const events = new GroupCommit<TrackingEvent>((batch) => writeTrackingEvents(ctx.db, batch));
 
-  // A failed write is logged and the response is sent anyway, because a reader's click must not break.
   async function record(c: Context<AppEnv>, link: TrackedLink, kind: 'open' | 'click'): Promise<void> {
     const occurredAt = ctx.clock();
     const machineReason = classifyHit({ method: c.req.method, userAgent: c.req.header('user-agent'), at: occurredAt, sentAt: link.sentAt });
-    try {
-      await events.add({ messageId: link.messageId, kind, linkNumber: link.linkNumber, occurredAt, machineReason });
-    } catch (error) {
-      ctx.logger.error({ requestId: c.get('requestId'), messageId: link.messageId, kind, err: error }, 'tracking event not stored');
-    }
+    await events.add({ messageId: link.messageId, kind, linkNumber: link.linkNumber, occurredAt, machineReason });
+  }
+
+  function logFailure(c: Context<AppEnv>, kind: 'open' | 'click', error: unknown): boolean {
+    const unavailable = isDatabaseUnavailable(error);
+    const fields = { requestId: c.get('requestId'), kind, ...(unavailable ? { code: (error as { code?: string }).code } : { err: error }) };
+    if (unavailable) ctx.logger.warn(fields, 'tracking hit not stored: database unavailable');
+    else ctx.logger.error(fields, 'tracking hit not stored');
+    return unavailable;
   }
 
   return new Hono<AppEnv>()
     .get('/o/:token', async (c) => {
-      const link = await findTrackedLink(ctx.db, ctx.emailKeys, c.req.param('token'));
-      if (link?.linkNumber === 0) await record(c, link, 'open');
+      try {
+        const link = await findTrackedLink(ctx.db, ctx.emailKeys, c.req.param('token'));
+        if (link?.linkNumber === 0) await record(c, link, 'open');
+      } catch (error) {
+        // The message still renders its image; the status tells that the open was not recorded.
+        const unavailable = logFailure(c, 'open', error);
+        const headers = unavailable ? { ...OPEN_PIXEL_HEADERS, 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) } : OPEN_PIXEL_HEADERS;
+        return c.body(new Uint8Array(OPEN_PIXEL_GIF), unavailable ? 503 : 500, headers);
+      }
 
       // Every token gets the same image, so a client cannot tell a valid token from an invalid one.
       return c.body(new Uint8Array(OPEN_PIXEL_GIF), 200, OPEN_PIXEL_HEADERS);
     })
     .get('/c/:token', async (c) => {
-      const link = await findTrackedLink(ctx.db, ctx.emailKeys, c.req.param('token'));
+      let link: TrackedLink | undefined;
+      try {
+        link = await findTrackedLink(ctx.db, ctx.emailKeys, c.req.param('token'));
+        if (link && link.linkNumber !== 0 && link.destination) await record(c, link, 'click');
+      } catch (error) {
+        // Redirecting without storing the click would acknowledge a hit that is then lost.
+        if (!isDatabaseUnavailable(error)) throw error;
+        logFailure(c, 'click', error);
+        throw new HttpError(
+          503,
+          'database_unavailable',
+          `The link cannot be followed right now because the collector cannot reach its database; try the link again in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`,
+          {},
+          { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' },
+        );
+      }
       if (!link || link.linkNumber === 0 || !link.destination) {
         throw new HttpError(404, 'link_not_found', 'This tracking link is not valid; open the link from the original email, or ask the sender for a new one.');
       }
 
-      await record(c, link, 'click');
       c.header('Cache-Control', 'no-store');
       return c.redirect(toLocationHeader(link.destination), 302);
     });

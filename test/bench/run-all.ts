@@ -2,10 +2,11 @@
 // figures, the machine and the commands to docs/benchmarks.md.
 //   npm run bench
 import { spawn } from 'node:child_process';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../support/processes';
+import { rerunCommand, rerunSection } from './support/commands';
 import { parseResults, type BenchResult } from './support/report';
 
 const BENCH_DIR = path.join(ROOT, 'test/bench');
@@ -27,11 +28,17 @@ const scripts = (await readdir(BENCH_DIR)).filter((name) => name.endsWith('.ts')
 const results: BenchResult[] = [];
 const failures: string[] = [];
 
+const commands: { file: string; command: string }[] = [];
+
 for (const name of scripts) {
   process.stdout.write(`\n== ${name}\n`);
+  commands.push({ file: name, command: rerunCommand(name, await readFile(path.join(BENCH_DIR, name), 'utf8')) });
   const { output, code } = await runScript(path.join(BENCH_DIR, name));
+  const found = parseResults(output);
   if (code !== 0) failures.push(`${name} exited with ${code}`);
-  results.push(...parseResults(output));
+  // A script that exits 0 without a result would otherwise vanish from the page unnoticed.
+  else if (found.length === 0) failures.push(`${name} printed no result`);
+  results.push(...found);
 }
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -50,6 +57,7 @@ const lines = [
   ...results.map((r) => `| ${r.benchmark} | ${r.metric} | ${r.value} ${r.unit} | ${r.baselineName}: ${r.baseline} ${r.unit} | ${r.ratio.toFixed(3)} | ${r.target ?? ''} | ${r.notes ?? ''} |`),
   '',
   ...(failures.length > 0 ? ['Failed scripts:', '', ...failures.map((failure) => `- ${failure}`), ''] : []),
+  ...rerunSection(commands),
 ];
 
 await writeFile(OUTPUT, `${lines.join('\n')}\n`);

@@ -8,6 +8,7 @@ import { SESSION_COOKIE, needsSecureCookie } from '../../collector/staff/session
 import { COLLECTOR_ORIGIN, createTestCollector } from '../support/test-collector';
 import { TEST_PASSWORD_COST, addStaff, sessionCookieFor, signInWithTotp, testClock } from '../support/staff-session';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/test-databases';
+import { databaseFingerprint } from '../support/table-counts';
 
 type ErrorBody = { error: { code: string; message: string } };
 
@@ -99,7 +100,10 @@ describe.each(drivers)('staff sessions on %s', (driver) => {
     expect(out.status).toBe(200);
     expect(out.headers.getSetCookie()[0]).toMatch(new RegExp(`^${SESSION_COOKIE}=;.*Max-Age=0`));
 
+    const before = await databaseFingerprint(database.db);
     await expectRejected(await whoAmI(cookie), 'session_expired', 'signed out');
+    await expectRejected(await whoAmI(cookie), 'session_expired', 'signed out');
+    expect(await databaseFingerprint(database.db)).toEqual(before);
   });
 
   it('audits sign-out', async () => {

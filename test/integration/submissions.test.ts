@@ -139,6 +139,12 @@ describe.each(drivers)('submissions on %s', (driver) => {
     await expectError(response, 415, 'unsupported_media_type', '"text/plain"');
   });
 
+  it('rejects a request without a content type', async () => {
+    const response = await collector.app.request(URL_PATH, { method: 'POST', headers: { origin: COLLECTOR_ORIGIN }, body: new TextEncoder().encode(JSON.stringify(await envelope())) });
+    expect(response.headers.get('content-type')).toContain('application/json');
+    await expectError(response, 415, 'unsupported_media_type');
+  });
+
   it('rejects a foreign origin without CORS headers', async () => {
     const response = await post(await envelope(), { origin: 'https://evil.example' });
     expect(response.headers.get('access-control-allow-origin')).toBeNull();

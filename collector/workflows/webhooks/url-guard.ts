@@ -29,9 +29,9 @@ for (const [network, prefix] of [
   BLOCKED.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128], // loopback
-  ['64:ff9b::', 96], // NAT64, the same
+  ['::', 96], // unspecified (::), loopback (::1) and the deprecated IPv4-compatible ::a.b.c.d, which embeds an IPv4 host
+  ['64:ff9b::', 96], // NAT64, which embeds an IPv4 host
+  ['64:ff9b:1::', 48], // local-use NAT64 (RFC 8215), the same
   ['fc00::', 7], // unique local; contains fd00:ec2::254, the AWS metadata service over IPv6
   ['fe80::', 10], // link-local
   ['ff00::', 8], // multicast
@@ -62,7 +62,8 @@ export async function checkWebhookUrl(text: string, resolve: Resolver): Promise<
   if (url.protocol !== 'https:') return { ok: false, reason: `the URL must use https, not ${url.protocol.replace(':', '')}` };
   if (url.username || url.password) return { ok: false, reason: 'the URL must not contain a user name or password' };
 
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  // A trailing dot makes a name fully qualified without changing what it names, so localhost. is localhost.
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '').toLowerCase();
   if (BLOCKED_NAMES.has(host) || host.endsWith('.localhost')) return { ok: false, reason: `host ${host} is a local name` };
 
   let addresses: string[];

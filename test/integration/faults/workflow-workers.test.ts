@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, count, eq, like, ne } from 'drizzle-orm';
+import { count, eq, inArray, like, ne } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveContactKeys } from '../../../collector/contacts/contact-crypto';
@@ -68,20 +68,40 @@ describe.runIf(drivers.includes('postgres'))('workflow workers in several proces
     }
   }
 
+  /**
+   * Checks that every run of the phase took the one path through the steps:
+   * each step entered once and completed with its own outcome, and the run
+   * finished normally. A step entered twice would end its run as
+   * loop_stopped, so the end reason is checked too, not only the status.
+   */
   async function expectEachStepOnce(runIds: string[]) {
-    const runs = await database.db.select().from(workflowRuns);
-    const phase = runs.filter((run) => runIds.includes(run.id));
-    expect(phase.filter((run) => run.status !== 'completed')).toEqual([]);
+    const phase = await database.db.select().from(workflowRuns).where(inArray(workflowRuns.id, runIds));
+    expect(phase.length).toBe(runIds.length);
+    expect(phase.filter((run) => run.status !== 'completed' || run.endReason !== 'finished').map((run) => [run.id, run.status, run.endReason])).toEqual([]);
 
-    const emails = await database.db.select({ runId: workflowEmails.runId, stepId: workflowEmails.stepId }).from(workflowEmails);
+    const stepRuns = await database.db.select().from(workflowStepRuns).where(inArray(workflowStepRuns.runId, runIds)).orderBy(workflowStepRuns.enteredAt);
+    const pathOf = new Map<string, string[]>();
+    for (const stepRun of stepRuns) pathOf.set(stepRun.runId, [...(pathOf.get(stepRun.runId) ?? []), `${stepRun.stepId}:${stepRun.status}:${stepRun.outcome}`]);
+    for (const runId of runIds) expect(pathOf.get(runId), `steps of run ${runId}`).toEqual(['first:completed:sent', 'pause:completed:elapsed', 'second:completed:sent', 'tag:completed:added']);
+
+    const emails = await database.db.select({ runId: workflowEmails.runId, stepId: workflowEmails.stepId }).from(workflowEmails).where(inArray(workflowEmails.runId, runIds));
     const perRun = new Map<string, string[]>();
     for (const email of emails) perRun.set(email.runId, [...(perRun.get(email.runId) ?? []), email.stepId]);
     for (const runId of runIds) expect(perRun.get(runId)?.sort(), `emails of run ${runId}`).toEqual(['first', 'second']);
 
-    const [stepRuns] = await database.db.select({ n: count() }).from(workflowStepRuns).where(ne(workflowStepRuns.status, 'completed'));
-    expect(Number(stepRuns!.n)).toBe(0);
+    const tagged = await database.db.select({ segments: contacts.segments }).from(contacts).where(inArray(contacts.id, phase.map((run) => run.contactId)));
+    expect(tagged.filter((contact) => contact.segments.join(',') !== 'done')).toEqual([]);
+
+    const [unfinished] = await database.db.select({ n: count() }).from(workflowStepRuns).where(ne(workflowStepRuns.status, 'completed'));
+    expect(Number(unfinished!.n)).toBe(0);
     const [jobs] = await database.db.select({ n: count() }).from(workflowJobs);
     expect(Number(jobs!.n)).toBe(0);
+  }
+
+  /** Job ids of every "workflow job ran" line a worker printed. */
+  function jobsRanBy(worker: Child): Set<number> {
+    const ran = worker.output().split('\n').filter((line) => line.includes('"msg":"workflow job ran"') && line.endsWith('}'));
+    return new Set(ran.map((line) => (JSON.parse(line) as { jobId: number }).jobId));
   }
 
   it('three workers run each step once', async () => {
@@ -105,19 +125,25 @@ describe.runIf(drivers.includes('postgres'))('workflow workers in several proces
     const pid = victim.process.pid!;
 
     // Kill the victim while it holds leases: wait until it has leased jobs, then SIGKILL it.
-    let leased = 0;
-    for (let tries = 0; tries < 400 && leased === 0; tries++) {
-      const [row] = await database.db.select({ n: count() }).from(workflowJobs).where(and(like(workflowJobs.leaseOwner, `worker-${pid}-%`)));
-      leased = Number(row!.n);
-      if (leased === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    let leased: number[] = [];
+    for (let tries = 0; tries < 400 && leased.length === 0; tries++) {
+      const rows = await database.db.select({ id: workflowJobs.id }).from(workflowJobs).where(like(workflowJobs.leaseOwner, `worker-${pid}-%`));
+      leased = rows.map((row) => row.id);
+      if (leased.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     }
     victim.process.kill('SIGKILL');
     await new Promise((resolve) => victim.process.once('exit', resolve));
     workers = workers.slice(1);
-    expect(leased).toBeGreaterThan(0);
+    expect(leased.length).toBeGreaterThan(0);
+
+    // Jobs the victim still leased when it died and that were not completed before are taken over by the others.
+    const orphaned = (await database.db.select({ id: workflowJobs.id }).from(workflowJobs).where(inArray(workflowJobs.id, leased))).map((row) => row.id);
+    expect(orphaned.length).toBeGreaterThan(0);
 
     await waitForRunsToEnd();
     await expectEachStepOnce(runIds);
+    const takenOver = new Set(workers.flatMap((worker) => [...jobsRanBy(worker)]));
+    expect(orphaned.filter((id) => !takenOver.has(id))).toEqual([]);
     for (const worker of workers) expect(worker.output()).not.toContain('workflow job failed');
   });
 });
