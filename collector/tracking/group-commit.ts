@@ -23,10 +23,9 @@ export type BatchWriter<T> = (takeBatch: () => T[]) => Promise<void>;
  * the batch holding the item has been written, and rejects if that failed.
  *
  * The batch is taken when the writer's transaction has started, not before,
- * so items added while BEGIN waits for a connection join it.
- * NOTE: 64 concurrent in-process requests on PGlite form one batch, but the
- * pixel benchmark over HTTP on PGlite still sees batches of one event; the
- * cause is not yet established.
+ * so items added while BEGIN waits for a connection join it. One batch is
+ * written at a time, so the batch size follows the load: the busier the
+ * endpoint, the more items share each commit.
  */
 export class GroupCommit<T> {
   readonly stats: GroupCommitStats = { batches: 0, items: 0 };

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { AppContext, AppEnv } from '../app-context';
 import { HttpError } from '../http/http-error';
 import { classifyHit } from './classify-hit';
-import { findTrackedLink, toLocationHeader, type TrackedLink } from './find-link';
+import { findTrackedLink, toLocationHeader, TrackedLinkCache, type TrackedLink } from './find-link';
 import { GroupCommit } from './group-commit';
 import { OPEN_PIXEL_GIF, OPEN_PIXEL_HEADERS } from './open-pixel';
 import { writeTrackingEvents, type TrackingEvent } from './write-events';
@@ -16,6 +16,7 @@ import { writeTrackingEvents, type TrackingEvent } from './write-events';
  */
 export function trackingRoutes(ctx: AppContext) {
   const events = new GroupCommit<TrackingEvent>((batch) => writeTrackingEvents(ctx.db, batch));
+  const links = new TrackedLinkCache();
 
   // A failed write is logged and the response is sent anyway, because a reader's click must not break.
   async function record(c: Context<AppEnv>, link: TrackedLink, kind: 'open' | 'click'): Promise<void> {
@@ -30,14 +31,14 @@ export function trackingRoutes(ctx: AppContext) {
 
   return new Hono<AppEnv>()
     .get('/o/:token', async (c) => {
-      const link = await findTrackedLink(ctx.db, ctx.emailKeys, c.req.param('token'));
+      const link = await findTrackedLink(ctx.db, ctx.emailKeys, c.req.param('token'), links);
       if (link?.linkNumber === 0) await record(c, link, 'open');
 
       // Every token gets the same image, so a client cannot tell a valid token from an invalid one.
       return c.body(new Uint8Array(OPEN_PIXEL_GIF), 200, OPEN_PIXEL_HEADERS);
     })
     .get('/c/:token', async (c) => {
-      const link = await findTrackedLink(ctx.db, ctx.emailKeys, c.req.param('token'));
+      const link = await findTrackedLink(ctx.db, ctx.emailKeys, c.req.param('token'), links);
       if (!link || link.linkNumber === 0 || !link.destination) {
         throw new HttpError(404, 'link_not_found', 'This tracking link is not valid; open the link from the original email, or ask the sender for a new one.');
       }

@@ -135,6 +135,30 @@ describe.each(drivers)('tracking events on %s', (driver) => {
     expect(last.isUnique).toBe(true);
   });
 
+  it('flags a burst inside one batch', async () => {
+    const message = await sentMessage();
+    const clicks = [1, 2, 3].map((linkNumber): TrackingEvent => ({ messageId: message.id, kind: 'click', linkNumber, occurredAt: LATER, machineReason: undefined }));
+    await writeTrackingEvents(database.db, clicks);
+
+    const events = await eventsOf(message.id);
+    expect(events.map((event) => event.machineReason)).toEqual(['all_links_at_once', 'all_links_at_once', 'all_links_at_once']);
+    expect(events.some((event) => event.isUnique)).toBe(false);
+  });
+
+  it('marks one unique per link in one batch', async () => {
+    const message = await sentMessage();
+    const event = (kind: 'open' | 'click', linkNumber: number, machineReason?: 'head_request'): TrackingEvent => ({ messageId: message.id, kind, linkNumber, occurredAt: LATER, machineReason });
+    await writeTrackingEvents(database.db, [event('open', 0, 'head_request'), event('open', 0), event('click', 1), event('open', 0), event('click', 1)]);
+
+    const events = await eventsOf(message.id);
+    expect(events).toHaveLength(5);
+    const uniques = events.filter((row) => row.isUnique).map((row) => [row.kind, row.linkNumber, row.machineReason]);
+    expect(uniques.sort()).toEqual([
+      ['click', 1, null],
+      ['open', 0, null],
+    ]);
+  });
+
   it('records nothing for an invalid pixel token', async () => {
     const before = (await database.db.select().from(trackingEvents)).length;
     expect((await hit('/t/o/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(200);
