@@ -134,7 +134,8 @@ async function post(path: string, body: unknown): Promise<unknown> {
   try {
     response = await fetch(`${options.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${options.key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   } catch (error) {
-    fail(`No collector answers at ${options.url} (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}); start it with \`npm start\` or pass --url.`);
+    const cause = (error as Error).cause instanceof Error ? ((error as Error).cause as Error) : (error as Error);
+    fail(`Connecting to the collector at ${options.url} failed (${cause.message}); start it with \`npm start\` or pass --url.`);
   }
   if (response.status === 401) fail('The collector rejected the API key (401); create one with `npm run sealpost -- apikeys create --name demo-traffic` and pass it with --key or SEALPOST_API_KEY.');
   if (!response.ok) fail(`POST ${path} failed with ${response.status}: ${await response.text()}`);
@@ -166,7 +167,7 @@ function readOptions(): { messages: number; url: string; key: string } {
   return { messages, url, key };
 }
 
-/** A progress bar redrawn in place on a terminal, and a line per tenth of the work otherwise. */
+/** Creates a progress display: a bar redrawn in place on a terminal, and a line per tenth of the work otherwise. */
 function createProgress(stream: NodeJS.WriteStream) {
   const width = 30;
   let lastTenth = -1;

@@ -9,8 +9,8 @@
 // refreshRollups (the code that keeps it current in production), and drops
 // the database at the end. Events are delivery events (one "delivered" per
 // delivered message) and tracking events (opens and clicks), about five per
-// message, spread over 30 days, 40 recipient domains with a skew towards the
-// first ones, 5 campaigns with their subjects, 2 senders and 3 clinics.
+// message. Messages spread over 30 days and 40 recipient domains, skewed
+// towards the first domains, with 5 campaigns, 2 senders and 3 clinics.
 import { sql } from 'drizzle-orm';
 import { buildDeliverabilityReport, type DeliverabilityReport } from '../../collector/reports/deliverability-report';
 import { refreshRollups } from '../../collector/reports/refresh-rollups';
