@@ -57,7 +57,7 @@ describe.each(drivers)('POST /v1/messages on %s', (driver) => {
 
   it('queues an array of messages', async () => {
     const before = await counts();
-    const response = await post([sampleMessage(), sampleMessage({ to: 'b@other.example', requireTls: true }), sampleMessage({ html: undefined })]);
+    const response = await post([sampleMessage(), sampleMessage({ to: 'b@other.example', requireTls: true }), sampleMessage({ html: undefined, requireTls: 'encrypted' })]);
     expect(response.status).toBe(202);
     const { messages: queued } = (await response.json()) as { messages: { id: string }[] };
     expect(queued).toHaveLength(3);
@@ -67,6 +67,7 @@ describe.each(drivers)('POST /v1/messages on %s', (driver) => {
     const second = await readStoredMessage(database.db, keys, queued[1]!.id);
     expect(second.row.recipientDomain).toBe('other.example');
     expect(second.row.requiredTls).toBe('verified');
+    expect((await readStoredMessage(database.db, keys, queued[2]!.id)).row.requiredTls).toBe('encrypted');
   });
 
   it('lowercases and punycodes the domain', async () => {
