@@ -15,7 +15,9 @@ import { writeTrackingEvents, type TrackingEvent } from './write-events';
  * reach a log.
  */
 export function trackingRoutes(ctx: AppContext) {
-  const events = new GroupCommit<TrackingEvent>((batch) => writeTrackingEvents(ctx.db, batch));
+  // Three writers overlap one batch's round trips with the next batch's; concurrent batches lock
+  // messages and rollup rows in key order, so they wait on each other but cannot deadlock.
+  const events = new GroupCommit<TrackingEvent>((batch) => writeTrackingEvents(ctx.db, batch), 500, 3);
   const links = new TrackedLinkCache();
 
   // A failed write is logged and the response is sent anyway, because a reader's click must not break.

@@ -213,6 +213,40 @@ describe.each(drivers)('tracking events on %s', (driver) => {
     expect(commit.stats.batches).toBeLessThanOrEqual(3);
   });
 
+  it('writes batches side by side', async () => {
+    const gates: (() => void)[] = [];
+    const written: number[][] = [];
+    let active = 0;
+    let mostActive = 0;
+    const commit = new GroupCommit<number>(async (takeBatch) => {
+      const batch = takeBatch();
+      active++;
+      mostActive = Math.max(mostActive, active);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      written.push(batch);
+      active--;
+    }, 500, 2);
+
+    // The first writer has taken its batch, so the second item starts a second writer.
+    const first = commit.add(1);
+    const second = commit.add(2);
+    expect(gates).toHaveLength(2);
+
+    // Both writers are busy, so these two wait and share the next batch.
+    const rest = [commit.add(3), commit.add(4)];
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(gates).toHaveLength(2);
+
+    while (written.flat().length < 4) {
+      gates.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    await Promise.all([first, second, ...rest]);
+    expect(written).toEqual([[1], [2], [3, 4]]);
+    expect(commit.stats).toEqual({ batches: 3, items: 4 });
+    expect(mostActive).toBe(2);
+  });
+
   it('rejects every item when a batch cannot start', async () => {
     const commit = new GroupCommit<number>(async () => {
       throw new Error('no connection');
