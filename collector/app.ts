@@ -3,6 +3,7 @@ import { requestId } from 'hono/request-id';
 import type { AppContext, AppEnv } from './app-context';
 import { contactRoutes } from './contacts/routes';
 import { messageRoutes } from './email/routes';
+import { campaignRoutes } from './email/campaign-routes';
 import { embedRoutes } from './embed/routes';
 import { formRoutes } from './forms/routes';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -27,6 +28,7 @@ export function createApp(ctx: AppContext) {
   app.route('/v1/forms', formRoutes(ctx));
   app.route('/v1/forms', submissionRoutes(ctx));
   app.route('/v1/messages', messageRoutes(ctx));
+  app.route('/v1/campaigns', campaignRoutes(ctx));
   app.route('/v1/reports', reportRoutes(ctx));
   app.route('/t', trackingRoutes(ctx));
   app.route('/', staffApp(ctx));

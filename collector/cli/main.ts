@@ -7,12 +7,12 @@ import { DataDirBusyError } from '../control/data-dir-lock';
 import { sendControlCommand } from '../control/control-socket';
 import { createLogger } from '../log';
 import { openRuntime } from '../runtime';
-import { USAGE, parseCommand, type CommandRequest } from './parse-command';
+import { parseCommand, type CommandRequest } from './parse-command';
 import { runCommand, type CommandResult } from './run-command';
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv);
-  if (parsed.kind === 'help') return print({ exitCode: 0, stdout: USAGE, stderr: '' });
+  if (parsed.kind === 'help') return print({ exitCode: 0, stdout: parsed.text, stderr: '' });
   if (parsed.kind === 'usage_error') return print({ exitCode: 2, stdout: '', stderr: `${parsed.message}\n` });
 
   const request = await completeRequest(parsed.request);
@@ -85,7 +85,7 @@ async function completeRequest(request: CommandRequest): Promise<CommandRequest>
 
 class UsageError extends Error {}
 
-const READ_ONLY = new Set<CommandRequest['name']>(['forms.list', 'submissions.list', 'submissions.show', 'audit.verify', 'audit.list', 'users.list', 'workflows.list']);
+const READ_ONLY = new Set<CommandRequest['name']>(['forms.list', 'submissions.list', 'submissions.show', 'audit.verify', 'audit.list', 'users.list', 'workflows.list', 'apikeys.list']);
 
 function describeReadError(error: NodeJS.ErrnoException): string {
   switch (error.code) {

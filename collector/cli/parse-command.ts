@@ -13,9 +13,11 @@ export type CommandRequest =
   | { name: 'workflows.publish'; file: string; definition?: unknown }
   | { name: 'workflows.list' }
   | { name: 'workflows.webhook-secret'; workflowId: string }
-  | { name: 'apikeys.create'; keyName: string };
+  | { name: 'apikeys.create'; keyName: string }
+  | { name: 'apikeys.list'; json: boolean }
+  | { name: 'apikeys.revoke'; id: string };
 
-export type ParsedArgs = { kind: 'help' } | { kind: 'command'; request: CommandRequest } | { kind: 'usage_error'; message: string };
+export type ParsedArgs = { kind: 'help'; text: string } | { kind: 'command'; request: CommandRequest } | { kind: 'usage_error'; message: string };
 
 export const USAGE = `Usage: npm run sealpost -- <command> [options]
 
@@ -64,6 +66,14 @@ Commands:
                            and print it. It is shown only this once; the
                            collector stores only its hash. Writes an audit entry.
     --name NAME            What the key is for, such as billing-service.
+  apikeys list             List API keys: id, name, when and by whom created,
+                           when last used (to the minute) and when revoked.
+                           Never shows a key's secret.
+    --json                 Print JSON lines instead of a table.
+  apikeys revoke ID        Revoke a key by its id from \`apikeys list\`. Requests
+                           with it are answered 401 invalid_api_key from then
+                           on. Writes an audit entry; revoking a revoked key
+                           changes nothing.
 
 Environment:
   DATABASE_URL             PostgreSQL URL. Unset: the embedded database in
@@ -88,7 +98,8 @@ export function parseCommand(argv: string[]): ParsedArgs {
   const parsed = readFlags(argv);
   if (parsed instanceof Error) return { kind: 'usage_error', message: parsed.message };
   const { flags, positional, repeated } = parsed;
-  if (argv.length === 0 || flags.has('help') || positional[0] === 'help') return { kind: 'help' };
+  if (argv.length === 0 || positional[0] === 'help') return { kind: 'help', text: USAGE };
+  if (flags.has('help')) return { kind: 'help', text: commandHelp(positional) };
 
   const [group, action, target] = positional;
   const command = `${group ?? ''} ${action ?? ''}`.trim();
@@ -133,9 +144,30 @@ export function parseCommand(argv: string[]): ParsedArgs {
       const keyName = flags.get('name');
       return typeof keyName === 'string' ? { kind: 'command', request: { name: 'apikeys.create', keyName } } : missing('apikeys create --name NAME', 'a name saying what the key is for');
     }
+    case 'apikeys list':
+      return { kind: 'command', request: { name: 'apikeys.list', json } };
+    case 'apikeys revoke':
+      return target ? { kind: 'command', request: { name: 'apikeys.revoke', id: target } } : missing('apikeys revoke ID', 'the id of a key from `apikeys list`');
     default:
       return { kind: 'usage_error', message: `Unknown command ${JSON.stringify(command)}; run \`npm run sealpost -- --help\` for the list of commands.` };
   }
+}
+
+/**
+ * Returns the help of the commands that `positional` names (`apikeys`, or
+ * `apikeys revoke`), with the environment section; the whole usage when
+ * nothing matches.
+ */
+export function commandHelp(positional: string[]): string {
+  const [header, rest] = USAGE.split('\nCommands:\n') as [string, string];
+  const [commands, environment] = rest.split('\nEnvironment:\n') as [string, string];
+
+  // An entry starts at a line indented by exactly two spaces; deeper lines belong to it.
+  const entries = commands.split(/\n(?=  \S)/);
+  const wanted = positional.slice(0, 2).join(' ');
+  const matching = entries.filter((entry) => wanted !== '' && `${entry.trim()} `.startsWith(`${wanted} `));
+  if (matching.length === 0) return USAGE;
+  return `${header}\nCommands:\n${matching.join('\n').replace(/\n*$/, '\n')}\nEnvironment:\n${environment}`;
 }
 
 function importRequest(file: string, flags: Map<string, string | true>, repeated: Map<string, string[]>): ParsedArgs {

@@ -1,7 +1,7 @@
 import type { AnswerValue, Answers, Field, FormDefinition, SubmissionPayload } from '../../sdk/form-definition';
 import { formatReceipt } from '../../sdk/ids';
 import { localize } from '../../sdk/localize';
-import { createApiKey } from '../api-keys/api-key-store';
+import { createApiKey, listApiKeys, revokeApiKey } from '../api-keys/api-key-store';
 import { listAudit, recordAudit, verifyAuditLog } from '../audit/audit-log';
 import { listForms } from '../forms/form-store';
 import { publishForm } from '../forms/publish-form';
@@ -111,6 +111,18 @@ async function execute({ db, custody, staffKeys, masterKey }: Pick<Runtime, 'db'
     case 'apikeys.create': {
       const { id, key } = await createApiKey(db, request.keyName, actor);
       return [`Created API key ${id}. Copy it now: it is not stored and cannot be shown again.`, '', key].join('\n');
+    }
+    case 'apikeys.list': {
+      const keys = await listApiKeys(db);
+      if (request.json) return keys.map((key) => JSON.stringify(key)).join('\n');
+      if (keys.length === 0) return 'No API keys yet; create one with `npm run sealpost -- apikeys create --name NAME`.';
+      const time = (value: Date | null) => value?.toISOString() ?? '-';
+      return table(['ID', 'NAME', 'CREATED', 'CREATED BY', 'LAST USED', 'REVOKED'], keys.map((key) => [key.id, key.name, time(key.createdAt), key.createdBy, time(key.lastUsedAt), time(key.revokedAt)]));
+    }
+    case 'apikeys.revoke': {
+      const { status, key } = await revokeApiKey(db, request.id, actor);
+      if (status === 'already_revoked') return `API key ${key.id} (${key.name}) was already revoked at ${key.revokedAt!.toISOString()}; nothing changed.`;
+      return `Revoked API key ${key.id} (${key.name}). Requests with it are now answered 401.`;
     }
   }
 }

@@ -1,18 +1,10 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { deriveKey } from '../keys/derive-key';
 
 /** Keys for contact PHI, each derived from the master key with HKDF-SHA256 under its own label. */
 export interface ContactKeys {
   encryption: Buffer;
   blindIndex: Buffer;
-}
-
-// A fixed salt is allowed by RFC 5869 when the input key is already uniformly random, as the master key is.
-// The info label is `sealpost:<purpose>`, so each purpose gets its own key.
-const SALT = Buffer.from('sealpost hkdf salt v1', 'utf8');
-
-/** Derives 32 bytes for one purpose from the master key with HKDF-SHA256. */
-export function deriveKey(masterKey: Buffer, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', masterKey, SALT, `sealpost:${purpose}`, 32));
 }
 
 /** Derives the contact encryption key and the blind-index key from the master key. */

@@ -1,4 +1,5 @@
 import { domainToASCII } from 'node:url';
+import type { TlsRequirement } from '../db/schema';
 import { HttpError } from '../http/http-error';
 
 /** One message as a caller posts it, after validation. */
@@ -12,8 +13,8 @@ export interface MessageInput {
   text?: string;
   campaign?: string;
   customFields: Record<string, string>;
-  /** When true, the message is never sent over a connection without TLS. */
-  requireTls: boolean;
+  /** TLS the message must be sent over, or null for none (see readTlsRequirement). */
+  requiredTls: TlsRequirement | null;
 }
 
 /** Largest number of messages in one request. */
@@ -67,7 +68,7 @@ function parseMessage(item: unknown, index: number): MessageInput {
     ...(text !== undefined ? { text } : {}),
     ...optional('campaign', readCampaign(value, index)),
     customFields: readCustomFields(value, index),
-    requireTls: readOptionalBoolean(value, index, 'requireTls') ?? false,
+    requiredTls: readRequireTls(value, index),
   };
 }
 
@@ -126,11 +127,23 @@ function readOptionalString(value: Record<string, unknown>, index: number, field
   return item;
 }
 
-function readOptionalBoolean(value: Record<string, unknown>, index: number, field: string): boolean | undefined {
-  const item = value[field];
-  if (item === undefined || item === null) return undefined;
-  if (typeof item !== 'boolean') fail(index, field, 'invalid_field', 'must be true or false');
-  return item;
+function readRequireTls(value: Record<string, unknown>, index: number): TlsRequirement | null {
+  const requirement = readTlsRequirement(value.requireTls);
+  if (requirement === 'invalid') fail(index, 'requireTls', 'invalid_field', 'must be true, false, "encrypted" or "verified"');
+  return requirement;
+}
+
+/**
+ * Reads a `requireTls` value: false, null or absent require nothing;
+ * "encrypted" requires TLS with any certificate; true and "verified" require
+ * TLS with a certificate that verifies for the receiving host. Returns
+ * 'invalid' for anything else.
+ */
+export function readTlsRequirement(item: unknown): TlsRequirement | null | 'invalid' {
+  if (item === undefined || item === null || item === false) return null;
+  if (item === true || item === 'verified') return 'verified';
+  if (item === 'encrypted') return 'encrypted';
+  return 'invalid';
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -71,7 +71,7 @@ export function prepareMessage(input: MessageInput, index: number, options: { ap
     bodyEncrypted: encryptField(options.keys.messageEncryption, fieldContext('body', id), JSON.stringify(body)),
     campaign: input.campaign ?? null,
     customFields: input.customFields,
-    requireTls: input.requireTls,
+    requiredTls: input.requiredTls,
     queuedAt: options.now,
     nextAttemptAt: queued ? options.now : null,
   };

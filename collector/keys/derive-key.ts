@@ -17,9 +17,18 @@ export interface StaffKeys {
 // A fixed salt is allowed by RFC 5869 when the input key is already uniformly random, as the master key is.
 const SALT = Buffer.from('sealpost hkdf salt v1', 'utf8');
 
-/** Derives 32 bytes for one purpose from the master key. */
+/**
+ * The one HKDF-SHA256 call of the collector: 32 bytes from the master key
+ * for one salt and `info` label. Every key derived from the master key goes
+ * through here; the label alone keeps keys of different purposes apart.
+ */
+export function hkdf32(masterKey: Buffer, salt: Buffer, info: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, salt, info, 32));
+}
+
+/** Derives 32 bytes for one purpose from the master key: the label is `sealpost:<purpose>` under the project salt. */
 export function deriveKey(masterKey: Buffer, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', masterKey, SALT, `sealpost:${purpose}`, 32));
+  return hkdf32(masterKey, SALT, `sealpost:${purpose}`);
 }
 
 /** Derives every staff key from the master key. */

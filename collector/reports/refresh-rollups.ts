@@ -1,107 +1,159 @@
 import { createHash } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
-import { messageRollupsHourly, messages, ROLLUP_COUNTERS, trackingEvents, type RollupCounter } from '../db/schema';
+import { messages, ROLLUP_COUNTERS, type RollupCounter } from '../db/schema';
+import { contributionOf, type EventCounts } from './rollup-contribution';
 
 /** A transaction or the database itself: anything that can run the rollup statements. */
 export type RollupExecutor = Pick<Database, 'select' | 'insert' | 'update' | 'execute'>;
 
 type Contribution = Record<RollupCounter, number>;
-type Message = typeof messages.$inferSelect;
+
+/** Opens that a caller has just inserted for one message, in the same transaction. */
+export interface AddedOpens {
+  human: number;
+  all: number;
+}
+
+const MESSAGE_COLUMNS = {
+  id: messages.id,
+  fromAddress: messages.fromAddress,
+  recipientDomain: messages.recipientDomain,
+  subject: messages.subject,
+  campaign: messages.campaign,
+  customFields: messages.customFields,
+  queuedAt: messages.queuedAt,
+  sentAt: messages.sentAt,
+  deliveredAt: messages.deliveredAt,
+  failureKind: messages.failureKind,
+  tlsLevel: messages.tlsLevel,
+  rollupContribution: messages.rollupContribution,
+};
+
+/** The message columns that decide a message's rollup row and counts. */
+type RollupMessage = Pick<typeof messages.$inferSelect, keyof typeof MESSAGE_COLUMNS>;
 
 /**
  * Recomputes what each message contributes to its rollup row and applies the
  * difference from what it contributed before. Call it inside the transaction
- * that changed the messages or their events. Each message row is locked
- * in id order before it is read, so concurrent refreshes of one message
+ * that changed the messages or their events.
+ *
+ * The work is set-based, so its cost is three statements whatever the number
+ * of messages: lock the messages in id order, count their events, and, in
+ * one statement, add the differences to the rollup rows and store the new
+ * contributions. Locking first means concurrent refreshes of one message
  * apply their differences one after the other, each from fresh counts.
+ *
+ * A message in `addedOpens` whose only new events are those opens is not
+ * recounted: its stored contribution already holds its event counts, and
+ * the opens are added to them. The row lock makes that exact, because every
+ * writer adds its own events under it.
  */
-export async function refreshRollups(tx: RollupExecutor, messageIds: Iterable<string>): Promise<void> {
-  for (const id of [...new Set(messageIds)].sort()) {
-    // NO KEY UPDATE, not UPDATE: inserting an event takes a KEY SHARE lock on its message through the
-    // foreign key, and UPDATE would conflict with another writer's KEY SHARE and deadlock.
-    const [message] = await tx.select().from(messages).where(eq(messages.id, id)).for('no key update');
-    if (!message) continue;
+export async function refreshRollups(tx: RollupExecutor, messageIds: Iterable<string>, addedOpens: ReadonlyMap<string, AddedOpens> = new Map()): Promise<void> {
+  const ids = [...new Set(messageIds)].sort(compareCodeUnits);
+  if (ids.length === 0) return;
 
-    const next = contributionOf(message, await eventCounts(tx, id));
+  // NO KEY UPDATE, not UPDATE: inserting an event takes a KEY SHARE lock on its message through the
+  // foreign key, and UPDATE would conflict with another writer's KEY SHARE and deadlock.
+  const locked = (await tx
+    .select(MESSAGE_COLUMNS)
+    .from(messages)
+    .where(sql`${messages.id} IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`)
+    .orderBy(messages.id)
+    .for('no key update')) as RollupMessage[];
+
+  const recount = locked.filter((message) => !addedOpens.has(message.id) || !message.rollupContribution).map((message) => message.id);
+  const counted = await eventCounts(tx, recount);
+
+  const changes: { message: RollupMessage; next: Contribution; difference: Contribution }[] = [];
+  for (const message of locked) {
     const previous = message.rollupContribution ?? {};
+    const events = counted.get(message.id) ?? withOpens(previous, addedOpens.get(message.id));
+    const next = contributionOf(message, events);
     const difference = Object.fromEntries(ROLLUP_COUNTERS.map((name) => [name, next[name] - (previous[name] ?? 0)])) as Contribution;
-    if (ROLLUP_COUNTERS.every((name) => difference[name] === 0)) continue;
-
-    await addToRollup(tx, message, difference);
-    await tx.update(messages).set({ rollupContribution: next }).where(eq(messages.id, id));
+    if (ROLLUP_COUNTERS.some((name) => difference[name] !== 0)) changes.push({ message, next, difference });
   }
+  if (changes.length === 0) return;
+
+  await tx.execute(sql`
+    WITH rollup AS (${rollupUpsert(changes)})
+    UPDATE messages SET rollup_contribution = x.contribution
+    FROM jsonb_to_recordset(${JSON.stringify(changes.map(({ message, next }) => ({ id: message.id, contribution: next })))}::jsonb) AS x(id text, contribution jsonb)
+    WHERE messages.id = x.id`);
 }
 
-async function eventCounts(tx: RollupExecutor, messageId: string) {
-  const human = sql`${trackingEvents.machineReason} IS NULL`;
-  const [row] = await tx
-    .select({
-      opensHuman: sql<number>`count(*) FILTER (WHERE ${trackingEvents.kind} = 'open' AND ${human})::int`,
-      opensAll: sql<number>`count(*) FILTER (WHERE ${trackingEvents.kind} = 'open')::int`,
-      clicksHuman: sql<number>`count(*) FILTER (WHERE ${trackingEvents.kind} = 'click' AND ${human})::int`,
-      clicksAll: sql<number>`count(*) FILTER (WHERE ${trackingEvents.kind} = 'click')::int`,
-      linksHuman: sql<number>`count(DISTINCT ${trackingEvents.linkNumber}) FILTER (WHERE ${trackingEvents.kind} = 'click' AND ${human})::int`,
-      linksAll: sql<number>`count(DISTINCT ${trackingEvents.linkNumber}) FILTER (WHERE ${trackingEvents.kind} = 'click')::int`,
-    })
-    .from(trackingEvents)
-    .where(eq(trackingEvents.messageId, messageId));
-  return { opensHuman: Number(row?.opensHuman ?? 0), opensAll: Number(row?.opensAll ?? 0), clicksHuman: Number(row?.clicksHuman ?? 0), clicksAll: Number(row?.clicksAll ?? 0), linksHuman: Number(row?.linksHuman ?? 0), linksAll: Number(row?.linksAll ?? 0) };
-}
-
-// The same definitions as the report's query over raw tables; a test checks that the two agree.
-function contributionOf(message: Message, events: Awaited<ReturnType<typeof eventCounts>>): Contribution {
-  const one = (condition: boolean) => (condition ? 1 : 0);
-  const sent = message.sentAt !== null;
-  const delivered = sent && message.deliveredAt !== null && message.failureKind === null;
-
+// Event counts of messages whose stored contribution is current: those counts plus the opens just added.
+function withOpens(previous: Partial<Contribution>, added: AddedOpens | undefined): EventCounts {
   return {
-    queued: 1,
-    sent: one(sent),
-    delivered: one(delivered),
-    failed_hard: one(message.failureKind === 'hard'),
-    failed_soft: one(message.failureKind === 'soft'),
-    failed_blocked: one(message.failureKind === 'blocked'),
-    failed_dropped: one(message.failureKind === 'dropped'),
-    secured_encrypted: one(sent && message.tlsLevel === 'encrypted'),
-    secured_verified: one(sent && message.tlsLevel === 'verified'),
-    opened_total_human: events.opensHuman,
-    opened_unique_human: one(events.opensHuman > 0),
-    clicked_total_human: events.clicksHuman,
-    clicked_unique_human: events.linksHuman,
-    delivered_opened_human: one(delivered && events.opensHuman > 0),
-    delivered_clicked_human: one(delivered && events.clicksHuman > 0),
-    delivered_opened_clicked_human: one(delivered && events.opensHuman > 0 && events.clicksHuman > 0),
-    opened_total_all: events.opensAll,
-    opened_unique_all: one(events.opensAll > 0),
-    clicked_total_all: events.clicksAll,
-    clicked_unique_all: events.linksAll,
-    delivered_opened_all: one(delivered && events.opensAll > 0),
-    delivered_clicked_all: one(delivered && events.clicksAll > 0),
-    delivered_opened_clicked_all: one(delivered && events.opensAll > 0 && events.clicksAll > 0),
+    opensHuman: (previous.opened_total_human ?? 0) + (added?.human ?? 0),
+    opensAll: (previous.opened_total_all ?? 0) + (added?.all ?? 0),
+    clicksHuman: previous.clicked_total_human ?? 0,
+    clicksAll: previous.clicked_total_all ?? 0,
+    linksHuman: previous.clicked_unique_human ?? 0,
+    linksAll: previous.clicked_unique_all ?? 0,
   };
 }
 
-async function addToRollup(tx: RollupExecutor, message: Message, difference: Contribution): Promise<void> {
-  const attributes = {
-    fromAddress: message.fromAddress,
-    recipientDomain: message.recipientDomain,
-    subject: message.subject,
-    campaign: message.campaign,
-    customFields: message.customFields,
-  };
-  const attributesKey = createHash('sha256').update(JSON.stringify([attributes.fromAddress, attributes.recipientDomain, attributes.subject, attributes.campaign, sortedEntries(attributes.customFields)])).digest('hex');
-  const hour = new Date(Math.floor(message.queuedAt.getTime() / 3_600_000) * 3_600_000);
+async function eventCounts(tx: RollupExecutor, ids: string[]): Promise<Map<string, EventCounts>> {
+  const counts = new Map<string, EventCounts>(ids.map((id) => [id, { opensHuman: 0, opensAll: 0, clicksHuman: 0, clicksAll: 0, linksHuman: 0, linksAll: 0 }]));
+  if (ids.length === 0) return counts;
 
-  const counters = Object.fromEntries(ROLLUP_COUNTERS.map((name) => [camelCase(name), difference[name]]));
-  const increments = Object.fromEntries(
-    ROLLUP_COUNTERS.map((name) => [camelCase(name), sql`${sql.identifier('message_rollups_hourly')}.${sql.identifier(name)} + excluded.${sql.identifier(name)}`]),
+  const rows = rowsOf(
+    await tx.execute(sql`
+      SELECT message_id,
+             count(*) FILTER (WHERE kind = 'open' AND machine_reason IS NULL)::int AS opens_human,
+             count(*) FILTER (WHERE kind = 'open')::int AS opens_all,
+             count(*) FILTER (WHERE kind = 'click' AND machine_reason IS NULL)::int AS clicks_human,
+             count(*) FILTER (WHERE kind = 'click')::int AS clicks_all,
+             count(DISTINCT link_number) FILTER (WHERE kind = 'click' AND machine_reason IS NULL)::int AS links_human,
+             count(DISTINCT link_number) FILTER (WHERE kind = 'click')::int AS links_all
+      FROM tracking_events
+      WHERE message_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
+      GROUP BY message_id`),
   );
+  for (const row of rows) {
+    counts.set(String(row.message_id), {
+      opensHuman: Number(row.opens_human),
+      opensAll: Number(row.opens_all),
+      clicksHuman: Number(row.clicks_human),
+      clicksAll: Number(row.clicks_all),
+      linksHuman: Number(row.links_human),
+      linksAll: Number(row.links_all),
+    });
+  }
+  return counts;
+}
 
-  await tx
-    .insert(messageRollupsHourly)
-    .values({ hour, attributesKey, ...attributes, ...counters })
-    .onConflictDoUpdate({ target: [messageRollupsHourly.hour, messageRollupsHourly.attributesKey], set: increments });
+// One upsert for the whole batch, run in the statement that stores the new contributions: differences are
+// summed per rollup row first, and the rows go in key order, so two transactions lock shared rollup rows in
+// the same order and cannot deadlock on them.
+function rollupUpsert(changes: { message: RollupMessage; difference: Contribution }[]): SQL {
+  const rows = new Map<string, Record<string, unknown>>();
+  for (const { message, difference } of changes) {
+    const attributes = [message.fromAddress, message.recipientDomain, message.subject, message.campaign, sortedEntries(message.customFields)];
+    const attributesKey = createHash('sha256').update(JSON.stringify(attributes)).digest('hex');
+    const hour = new Date(Math.floor(message.queuedAt.getTime() / 3_600_000) * 3_600_000).toISOString();
+    const key = `${hour} ${attributesKey}`;
+
+    const row = rows.get(key) ?? { hour, attributes_key: attributesKey, from_address: message.fromAddress, recipient_domain: message.recipientDomain, subject: message.subject, campaign: message.campaign, custom_fields: message.customFields, ...zeroCounters() };
+    for (const name of ROLLUP_COUNTERS) row[name] = (row[name] as number) + difference[name];
+    rows.set(key, row);
+  }
+
+  const ordered = [...rows.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, row]) => row);
+  return sql`
+    INSERT INTO message_rollups_hourly (hour, attributes_key, from_address, recipient_domain, subject, campaign, custom_fields, ${identifiers(ROLLUP_COUNTERS)})
+    SELECT * FROM jsonb_to_recordset(${JSON.stringify(ordered)}::jsonb)
+      AS x(hour timestamptz, attributes_key text, from_address text, recipient_domain text, subject text, campaign text, custom_fields jsonb, ${sql.raw(ROLLUP_COUNTERS.map((name) => `${name} integer`).join(', '))})
+    ON CONFLICT (hour, attributes_key) DO UPDATE SET ${sql.raw(ROLLUP_COUNTERS.map((name) => `${name} = message_rollups_hourly.${name} + excluded.${name}`).join(', '))}`;
+}
+
+function identifiers(names: readonly string[]): SQL {
+  return sql.raw(names.join(', '));
+}
+
+function zeroCounters(): Record<RollupCounter, number> {
+  return Object.fromEntries(ROLLUP_COUNTERS.map((name) => [name, 0])) as Record<RollupCounter, number>;
 }
 
 function sortedEntries(fields: Record<string, string>): [string, string][] {
@@ -113,6 +165,7 @@ function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-function camelCase(name: string): string {
-  return name.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+// PGlite returns { rows }, postgres.js an array of rows.
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  return Array.isArray(result) ? (result as Record<string, unknown>[]) : ((result as { rows: Record<string, unknown>[] }).rows ?? []);
 }

@@ -1,7 +1,7 @@
 import type { TLSSocket } from 'node:tls';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import type { TlsLevel } from '../db/schema';
+import type { TlsLevel, TlsRequirement } from '../db/schema';
 import { redactReply } from './redact-reply';
 import type { SmtpSettings } from './smtp-settings';
 import { tlsResultType, type TlsResultType } from './tls-result';
@@ -14,8 +14,8 @@ export interface OutgoingMessage {
   subject: string;
   html?: string;
   text?: string;
-  /** When true, the message is sent only over TLS with a verified certificate. */
-  requireTls: boolean;
+  /** TLS the connection must have before MAIL FROM, or null to send over whatever it has. */
+  requiredTls: TlsRequirement | null;
 }
 
 /** Outcome of one delivery attempt. Replies have their addresses redacted. */
@@ -31,8 +31,9 @@ const TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTim
  * Sends one message over a new SMTP connection and reports its TLS level:
  * none, encrypted (TLS whose certificate did not verify) or verified.
  * Certificates are checked but not enforced, so that the level can be
- * recorded. A message that requires TLS is stopped before MAIL FROM when the
- * connection is not verified, and the outcome names the RFC 8460 result type.
+ * recorded. A message that requires TLS is stopped before MAIL FROM, so
+ * nothing of it is sent, when the connection falls short of the requirement,
+ * and the outcome names the RFC 8460 result type.
  */
 export async function deliverMessage(settings: SmtpSettings, message: OutgoingMessage, heloName: string): Promise<DeliveryOutcome> {
   const connection = new SMTPConnection({
@@ -48,7 +49,7 @@ export async function deliverMessage(settings: SmtpSettings, message: OutgoingMe
   try {
     await connect(connection);
     const tlsLevel = tlsLevelOf(connection);
-    if (message.requireTls && tlsLevel !== 'verified') {
+    if (!meetsRequirement(tlsLevel, message.requiredTls)) {
       return { kind: 'tls_required', tlsLevel, result: tlsLevel === 'none' ? 'starttls-not-supported' : tlsResultType(tlsSocket(connection)?.authorizationError?.toString()) };
     }
 
@@ -60,6 +61,12 @@ export async function deliverMessage(settings: SmtpSettings, message: OutgoingMe
   } finally {
     connection.quit();
   }
+}
+
+function meetsRequirement(level: TlsLevel, required: TlsRequirement | null): boolean {
+  if (required === 'verified') return level === 'verified';
+  if (required === 'encrypted') return level !== 'none';
+  return true;
 }
 
 // Node sets `authorized` on the TLS socket only when the chain and the host name verified.

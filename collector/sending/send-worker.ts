@@ -8,6 +8,8 @@ import { fieldContext, type MessageBody } from '../email/prepare-message';
 import type { EmailKeys } from '../keys/email-keys';
 import type { Logger } from '../log';
 import { refreshRollups } from '../reports/refresh-rollups';
+import { campaignTlsRequirements, stricterTls } from '../email/campaign-settings';
+import type { TlsRequirement } from '../db/schema';
 import { claimDueMessages } from './claim-messages';
 import { deliverMessage, type DeliveryOutcome } from './deliver-message';
 import type { SmtpSettings } from './smtp-settings';
@@ -52,9 +54,11 @@ export class SendWorker {
   /** Claims one batch of due messages and sends them; returns how many were attempted. */
   async runOnce(): Promise<number> {
     const claimed = await claimDueMessages(this.options.db, this.options.clock(), this.options.batchSize);
+    // Read at send time, so a campaign's requirement covers messages queued before it was set.
+    const campaigns = await campaignTlsRequirements(this.options.db, claimed.flatMap((message) => (message.campaign ? [message.campaign] : [])));
     for (const message of claimed) {
       try {
-        await this.attempt(message);
+        await this.attempt(message, stricterTls(message.requiredTls, message.campaign ? campaigns.get(message.campaign) : null));
       } catch (error) {
         await this.recordError(message, error);
       }
@@ -106,7 +110,7 @@ export class SendWorker {
     }
   }
 
-  private async attempt(message: Message): Promise<void> {
+  private async attempt(message: Message, requiredTls: TlsRequirement | null): Promise<void> {
     const { keys, smtp, heloName, logger } = this.options;
     const body = JSON.parse(decryptField(keys.messageEncryption, fieldContext('body', message.id), message.bodyEncrypted)) as MessageBody;
     const outgoing = {
@@ -115,7 +119,7 @@ export class SendWorker {
       to: decryptField(keys.messageEncryption, fieldContext('recipient', message.id), message.recipientEncrypted),
       subject: message.subject,
       ...body,
-      requireTls: message.requireTls,
+      requiredTls,
     };
 
     const outcome = await deliverMessage(smtp, outgoing, heloName);

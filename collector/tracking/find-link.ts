@@ -13,10 +13,49 @@ export interface TrackedLink {
   sentAt: Date | null;
 }
 
+/** Entries kept by a TrackedLinkCache unless the constructor sets another limit; about 300 bytes each. */
+export const DEFAULT_CACHE_ENTRIES = 50_000;
+
+/**
+ * Remembers the links of sent messages by token id, least recently used out
+ * first. Only a link whose message has been sent is kept, because from then
+ * on nothing it returns can change: tracking links and their destinations
+ * are never updated, messages are never deleted, and `sentAt` is set once.
+ * So every collector process may keep its own cache without invalidation.
+ */
+export class TrackedLinkCache {
+  private readonly entries = new Map<string, TrackedLink>();
+
+  constructor(private readonly maxEntries = DEFAULT_CACHE_ENTRIES) {}
+
+  get(tokenId: string): TrackedLink | undefined {
+    const link = this.entries.get(tokenId);
+    if (!link) return undefined;
+
+    // Map keeps insertion order, so moving a hit to the end keeps the oldest entry first.
+    this.entries.delete(tokenId);
+    this.entries.set(tokenId, link);
+    return link;
+  }
+
+  remember(tokenId: string, link: TrackedLink): void {
+    if (link.sentAt === null) return;
+    this.entries.set(tokenId, link);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
 /** Returns the link a token names, or undefined for a forged, altered or unknown token. */
-export async function findTrackedLink(db: Database, keys: EmailKeys, token: string): Promise<TrackedLink | undefined> {
+export async function findTrackedLink(db: Database, keys: EmailKeys, token: string, cache?: TrackedLinkCache): Promise<TrackedLink | undefined> {
   const tokenId = readTrackingToken(keys.trackingTokens, token);
   if (!tokenId) return undefined;
+
+  const cached = cache?.get(tokenId);
+  if (cached) return cached;
 
   const [row] = await db
     .select({ messageId: trackingLinks.messageId, linkNumber: trackingLinks.linkNumber, destination: trackingLinks.destination, sentAt: messages.sentAt })
@@ -24,6 +63,7 @@ export async function findTrackedLink(db: Database, keys: EmailKeys, token: stri
     .innerJoin(messages, eq(messages.id, trackingLinks.messageId))
     .where(eq(trackingLinks.tokenId, tokenId))
     .limit(1);
+  if (row) cache?.remember(tokenId, row);
   return row;
 }
 

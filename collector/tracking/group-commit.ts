@@ -17,60 +17,77 @@ interface Pending<T> {
 export type BatchWriter<T> = (takeBatch: () => T[]) => Promise<void>;
 
 /**
- * Group commit: items added while a batch is being written wait and are
+ * Group commit: items added while batches are being written wait and are
  * written together in the next batch, so one transaction commits many items
  * under load and a lone item is written at once. `add` resolves only after
  * the batch holding the item has been written, and rejects if that failed.
  *
  * The batch is taken when the writer's transaction has started, not before,
- * so items added while BEGIN waits for a connection join it.
- * NOTE: 64 concurrent in-process requests on PGlite form one batch, but the
- * pixel benchmark over HTTP on PGlite still sees batches of one event; the
- * cause is not yet established.
+ * so items added while BEGIN waits for a connection join it. Up to
+ * `maxWriters` batches are written at the same time: a new writer starts
+ * only when items wait and every running writer has already taken its
+ * batch, so the batch size still follows the load.
  */
 export class GroupCommit<T> {
   readonly stats: GroupCommitStats = { batches: 0, items: 0 };
   private pending: Pending<T>[] = [];
-  private draining: Promise<void> | undefined;
+  private writers = new Set<Promise<void>>();
+  // Writers that have started but not yet taken their batch; new items join them.
+  private untaken = 0;
 
   constructor(
     private readonly write: BatchWriter<T>,
     private readonly maxBatch = 500,
+    private readonly maxWriters = 1,
   ) {}
 
   /** Queues an item; resolves once it is written. */
   add(item: T): Promise<void> {
     const written = new Promise<void>((resolve, reject) => this.pending.push({ item, resolve, reject }));
-    this.draining ??= this.drain();
+    this.startWriter();
     return written;
   }
 
   /** Resolves when every item added so far has been written or has failed. */
   async flush(): Promise<void> {
-    await this.draining;
+    while (this.writers.size > 0) await Promise.all(this.writers);
+  }
+
+  private startWriter(): void {
+    if (this.pending.length === 0 || this.untaken > 0 || this.writers.size >= this.maxWriters) return;
+    const writer = this.drain().finally(() => {
+      this.writers.delete(writer);
+      this.startWriter();
+    });
+    this.writers.add(writer);
   }
 
   private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      let batch: Pending<T>[] | undefined;
-      const takeBatch = () => {
-        batch ??= this.pending.splice(0, this.maxBatch);
-        return batch.map((entry) => entry.item);
-      };
-
-      try {
-        await this.write(takeBatch);
-        this.stats.batches++;
-        this.stats.items += batch?.length ?? 0;
-        for (const entry of batch ?? []) entry.resolve();
-      } catch (error) {
-        // A writer that failed before taking its batch (no connection, say) fails everything queued,
-        // so the loop cannot spin on an error that every retry would meet.
-        for (const entry of batch ?? this.pending.splice(0)) entry.reject(error);
+    let batch: Pending<T>[] | undefined;
+    this.untaken++;
+    const takeBatch = () => {
+      if (!batch) {
+        batch = this.pending.splice(0, this.maxBatch);
+        this.untaken--;
+        // Items that did not fit, or arrive from now on, may start another writer.
+        queueMicrotask(() => this.startWriter());
       }
-    }
+      return batch.map((entry) => entry.item);
+    };
 
-    // Runs in the same turn as the last length check, so no add() can slip in between.
-    this.draining = undefined;
+    try {
+      await this.write(takeBatch);
+      if (batch && batch.length > 0) {
+        this.stats.batches++;
+        this.stats.items += batch.length;
+      }
+      for (const entry of batch ?? []) entry.resolve();
+    } catch (error) {
+      // A writer that failed before taking its batch (no connection, say) fails everything queued,
+      // so no writer can spin on an error that every retry would meet.
+      for (const entry of batch ?? this.pending.splice(0)) entry.reject(error);
+    } finally {
+      if (!batch) this.untaken--;
+    }
   }
 }

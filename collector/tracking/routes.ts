@@ -3,7 +3,7 @@ import type { AppContext, AppEnv } from '../app-context';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../http/database-unavailable';
 import { HttpError } from '../http/http-error';
 import { classifyHit } from './classify-hit';
-import { findTrackedLink, toLocationHeader, type TrackedLink } from './find-link';
+import { findTrackedLink, toLocationHeader, TrackedLinkCache, type TrackedLink } from './find-link';
 import { GroupCommit } from './group-commit';
 import { OPEN_PIXEL_GIF, OPEN_PIXEL_HEADERS } from './open-pixel';
 import { writeTrackingEvents, type TrackingEvent } from './write-events';
@@ -20,7 +20,10 @@ import { writeTrackingEvents, type TrackingEvent } from './write-events';
  * pattern, so tokens never reach a log.
  */
 export function trackingRoutes(ctx: AppContext) {
-  const events = new GroupCommit<TrackingEvent>((batch) => writeTrackingEvents(ctx.db, batch));
+  // Three writers overlap one batch's round trips with the next batch's; concurrent batches lock
+  // messages and rollup rows in key order, so they wait on each other but cannot deadlock.
+  const events = new GroupCommit<TrackingEvent>((batch) => writeTrackingEvents(ctx.db, batch), 500, 3);
+  const links = new TrackedLinkCache();
 
   async function record(c: Context<AppEnv>, link: TrackedLink, kind: 'open' | 'click'): Promise<void> {
     const occurredAt = ctx.clock();
@@ -39,7 +42,7 @@ export function trackingRoutes(ctx: AppContext) {
   return new Hono<AppEnv>()
     .get('/o/:token', async (c) => {
       try {
-        const link = await findTrackedLink(ctx.db, ctx.emailKeys, c.req.param('token'));
+        const link = await findTrackedLink(ctx.db, ctx.emailKeys, c.req.param('token'), links);
         if (link?.linkNumber === 0) await record(c, link, 'open');
       } catch (error) {
         // The message still renders its image; the status tells that the open was not recorded.
@@ -54,7 +57,7 @@ export function trackingRoutes(ctx: AppContext) {
     .get('/c/:token', async (c) => {
       let link: TrackedLink | undefined;
       try {
-        link = await findTrackedLink(ctx.db, ctx.emailKeys, c.req.param('token'));
+        link = await findTrackedLink(ctx.db, ctx.emailKeys, c.req.param('token'), links);
         if (link && link.linkNumber !== 0 && link.destination) await record(c, link, 'click');
       } catch (error) {
         // Redirecting without storing the click would acknowledge a hit that is then lost.

@@ -1,7 +1,7 @@
-import { and, eq, gt, gte, isNull, lte, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
-import { trackingEvents, trackingLinks, type MachineReason } from '../db/schema';
-import { refreshRollups } from '../reports/refresh-rollups';
+import type { MachineReason } from '../db/schema';
+import { refreshRollups, type AddedOpens } from '../reports/refresh-rollups';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -22,80 +22,154 @@ export interface TrackingEvent {
  */
 export const ALL_LINKS_WINDOW_MS = 2_000;
 
+interface Row {
+  event: TrackingEvent;
+  reason: MachineReason | undefined;
+}
+
 /**
  * Writes a batch of events and refreshes their messages' rollups in one
- * transaction.
- * NOTE: each event costs one or two statements and each message four more
- * (lock, count, rollup upsert, update), run one after another; set-based
- * statements per batch would cut the cost that bounds pixel throughput. Given a function, it calls it once the transaction has
- * started to get the batch (see GroupCommit). Events are written grouped by message id, keeping their order
- * within a message, so later events see earlier ones and two concurrent
- * batches take their locks in the same order.
+ * transaction, with a fixed number of statements whatever the batch size:
+ * two reads and an update for the every-link rule (only when the batch holds
+ * human clicks), one insert of every row, and the rollup refresh.
+ *
+ * Events are classified in batch order, so a later event sees the earlier
+ * ones as if they had been written one by one. Given a function, it calls it
+ * once the transaction has started to get the batch (see GroupCommit).
  */
 export async function writeTrackingEvents(db: Database, events: TrackingEvent[] | (() => TrackingEvent[])): Promise<void> {
   await db.transaction(async (tx) => {
-    // Array.prototype.sort is stable, so events of one message keep their order.
-    const ordered = [...(typeof events === 'function' ? events() : events)].sort((a, b) => compareCodeUnits(a.messageId, b.messageId));
-    for (const event of ordered) await writeEvent(tx, event);
-    await refreshRollups(tx, ordered.map((event) => event.messageId));
+    const batch = typeof events === 'function' ? events() : events;
+    if (batch.length === 0) return;
+
+    const rows = batch.map((event) => ({ event, reason: event.machineReason }));
+    await applyAllLinksRule(tx, rows);
+    await insertRows(tx, rows);
+    await refreshRollups(tx, rows.map((row) => row.event.messageId), addedOpens(rows));
   });
 }
 
-async function writeEvent(tx: Transaction, event: TrackingEvent): Promise<void> {
-  let reason = event.machineReason;
-  if (!reason && event.kind === 'click' && (await completesAllLinks(tx, event))) {
-    reason = 'all_links_at_once';
-    await reclassifyBurst(tx, event);
+// The partial unique index admits one unique row per message, kind and link. The first human event
+// of each is offered as unique; one that loses to an earlier or concurrent writer is stored as a repeat,
+// in the same statement. Offered rows go in (message, kind, link) order, so concurrent batches wait on
+// each other in one order.
+async function insertRows(tx: Transaction, rows: Row[]): Promise<void> {
+  const candidates = new Map<string, Row>();
+  for (const row of rows) {
+    const key = uniqueKey(row.event);
+    if (!row.reason && !candidates.has(key)) candidates.set(key, row);
   }
 
-  const row = { messageId: event.messageId, kind: event.kind, linkNumber: event.linkNumber, occurredAt: event.occurredAt, machineReason: reason ?? null };
-  if (reason) {
-    await tx.insert(trackingEvents).values({ ...row, isUnique: false });
-    return;
+  const offered = [...candidates.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, row]) => row);
+  const rest = rows.filter((row) => !offered.includes(row));
+  const records = [...offered.map((row) => record(row, true)), ...rest.map((row) => record(row, false))];
+  await tx.execute(sql`
+    WITH x AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
+        AS x(message_id text, kind text, link_number integer, occurred_at timestamptz, machine_reason text, offered boolean)
+    ), won AS (
+      INSERT INTO tracking_events (message_id, kind, link_number, occurred_at, machine_reason, is_unique)
+      SELECT message_id, kind, link_number, occurred_at, machine_reason, true FROM x WHERE offered
+      ON CONFLICT DO NOTHING
+      RETURNING message_id, kind, link_number
+    )
+    INSERT INTO tracking_events (message_id, kind, link_number, occurred_at, machine_reason, is_unique)
+    SELECT message_id, kind, link_number, occurred_at, machine_reason, false FROM x
+    WHERE NOT offered OR NOT EXISTS (SELECT 1 FROM won WHERE won.message_id = x.message_id AND won.kind = x.kind AND won.link_number = x.link_number)`);
+}
+
+function record({ event, reason }: Row, offered: boolean) {
+  return { message_id: event.messageId, kind: event.kind, link_number: event.linkNumber, occurred_at: event.occurredAt.toISOString(), machine_reason: reason ?? null, offered };
+}
+
+/**
+ * A human click that, with the clicks of the window before it, covers every
+ * link of a message with two or more links makes the whole burst machine
+ * clicks: the stored ones lose any unique mark they held.
+ */
+async function applyAllLinksRule(tx: Transaction, rows: Row[]): Promise<void> {
+  const clicked = [...new Set(rows.filter((row) => row.event.kind === 'click' && !row.reason).map((row) => row.event.messageId))];
+  if (clicked.length === 0) return;
+
+  const linkCounts = await countLinks(tx, clicked);
+  const candidates = clicked.filter((id) => (linkCounts.get(id) ?? 0) >= 2);
+  if (candidates.length === 0) return;
+
+  const clicks = rows.filter((row) => row.event.kind === 'click');
+  const times = clicks.map((row) => row.event.occurredAt.getTime());
+  const stored = await storedClicks(tx, candidates, new Date(Math.min(...times) - ALL_LINKS_WINDOW_MS), new Date(Math.max(...times)));
+
+  const reclassify = new Set<number>();
+  for (const [index, row] of rows.entries()) {
+    const { event } = row;
+    const links = linkCounts.get(event.messageId) ?? 0;
+    if (event.kind !== 'click' || row.reason || links < 2) continue;
+
+    const inWindow = (messageId: string, at: Date) => messageId === event.messageId && at >= new Date(event.occurredAt.getTime() - ALL_LINKS_WINDOW_MS) && at <= event.occurredAt;
+    const storedBurst = stored.filter((click) => inWindow(click.messageId, click.occurredAt));
+    const earlierBurst = clicks.filter((click) => rows.indexOf(click) < index && inWindow(click.event.messageId, click.event.occurredAt));
+    const covered = new Set([...storedBurst.map((click) => click.linkNumber), ...earlierBurst.map((click) => click.event.linkNumber), event.linkNumber]);
+    if (covered.size < links) continue;
+
+    row.reason = 'all_links_at_once';
+    for (const click of earlierBurst) click.reason ??= 'all_links_at_once';
+    for (const click of storedBurst) {
+      if (click.machineReason !== null) continue;
+      click.machineReason = 'all_links_at_once';
+      reclassify.add(click.id);
+    }
   }
 
-  // The partial unique index admits one unique row per message, kind and link.
-  // A concurrent writer that loses the race stores its event as a repeat.
-  const inserted = await tx.insert(trackingEvents).values({ ...row, isUnique: true }).onConflictDoNothing().returning({ id: trackingEvents.id });
-  if (inserted.length === 0) await tx.insert(trackingEvents).values({ ...row, isUnique: false });
+  if (reclassify.size === 0) return;
+  await tx.execute(sql`
+    UPDATE tracking_events SET machine_reason = 'all_links_at_once', is_unique = false
+    WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify([...reclassify].map(String))}::jsonb)::bigint) AND machine_reason IS NULL`);
 }
 
-// True when this click and the clicks just before it cover every link of a message with two or more links.
-async function completesAllLinks(tx: Transaction, event: TrackingEvent): Promise<boolean> {
-  const [links] = await tx
-    .select({ count: sql<number>`count(*)::int` })
-    .from(trackingLinks)
-    .where(and(eq(trackingLinks.messageId, event.messageId), gt(trackingLinks.linkNumber, 0)));
-  const linkCount = Number(links?.count ?? 0);
-  if (linkCount < 2) return false;
-
-  const recent = await tx
-    .selectDistinct({ linkNumber: trackingEvents.linkNumber })
-    .from(trackingEvents)
-    .where(burstWindow(event));
-  const clicked = new Set([...recent.map((row) => row.linkNumber), event.linkNumber]);
-  return clicked.size >= linkCount;
-}
-
-// The earlier clicks of the burst were stored as human before the last one
-// arrived. They become machine clicks and give up any unique mark they held.
-async function reclassifyBurst(tx: Transaction, event: TrackingEvent): Promise<void> {
-  await tx
-    .update(trackingEvents)
-    .set({ machineReason: 'all_links_at_once', isUnique: false })
-    .where(and(burstWindow(event), isNull(trackingEvents.machineReason)));
-}
-
-function burstWindow(event: TrackingEvent) {
-  return and(
-    eq(trackingEvents.messageId, event.messageId),
-    eq(trackingEvents.kind, 'click'),
-    gte(trackingEvents.occurredAt, new Date(event.occurredAt.getTime() - ALL_LINKS_WINDOW_MS)),
-    lte(trackingEvents.occurredAt, event.occurredAt),
+async function countLinks(tx: Transaction, messageIds: string[]): Promise<Map<string, number>> {
+  const rows = rowsOf(
+    await tx.execute(sql`
+      SELECT message_id, count(*)::int AS links FROM tracking_links
+      WHERE message_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(messageIds)}::jsonb)) AND link_number > 0
+      GROUP BY message_id`),
   );
+  return new Map(rows.map((row) => [String(row.message_id), Number(row.links)]));
+}
+
+async function storedClicks(tx: Transaction, messageIds: string[], from: Date, to: Date) {
+  const rows = rowsOf(
+    await tx.execute(sql`
+      SELECT id, message_id, link_number, occurred_at, machine_reason FROM tracking_events
+      WHERE message_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(messageIds)}::jsonb)) AND kind = 'click'
+        AND occurred_at >= ${from.toISOString()}::timestamptz AND occurred_at <= ${to.toISOString()}::timestamptz`),
+  );
+  return rows.map((row) => ({ id: Number(row.id), messageId: String(row.message_id), linkNumber: Number(row.link_number), occurredAt: new Date(row.occurred_at as string | Date), machineReason: (row.machine_reason as string | null) ?? null }));
+}
+
+// Messages whose only events in this batch are opens; refreshRollups adds them without a recount.
+function addedOpens(rows: Row[]): Map<string, AddedOpens> {
+  const added = new Map<string, AddedOpens>();
+  const withClicks = new Set(rows.filter((row) => row.event.kind === 'click').map((row) => row.event.messageId));
+  for (const { event, reason } of rows) {
+    if (withClicks.has(event.messageId)) continue;
+    const counts = added.get(event.messageId) ?? { human: 0, all: 0 };
+    counts.all++;
+    if (!reason) counts.human++;
+    added.set(event.messageId, counts);
+  }
+  return added;
+}
+
+function uniqueKey(event: TrackingEvent): string {
+  return `${event.messageId}\u0000${event.kind}\u0000${event.linkNumber}`;
 }
 
 function compareCodeUnits(a: string, b: string): number {
   if (a === b) return 0;
   return a < b ? -1 : 1;
+}
+
+// PGlite returns { rows }, postgres.js an array of rows.
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  return Array.isArray(result) ? (result as Record<string, unknown>[]) : ((result as { rows: Record<string, unknown>[] }).rows ?? []);
 }

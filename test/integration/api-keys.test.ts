@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey, verifyApiKey } from '../../collector/api-keys/api-key-store';
+import { createApiKey, LAST_USED_PRECISION_MS, revokeApiKey, verifyApiKey } from '../../collector/api-keys/api-key-store';
 import { requireApiKey, type ApiKeyEnv } from '../../collector/api-keys/require-api-key';
 import { listAudit } from '../../collector/audit/audit-log';
 import { openDatabase, type OpenDatabase } from '../../collector/db/open-database';
@@ -83,6 +83,59 @@ describe.each(drivers)('apikeys create CLI on %s', (driver) => {
       await database.close();
     }
   });
+
+  it('lists and revokes keys', async () => {
+    const created = await runCli(['apikeys', 'create', '--name', 'old-crm'], env);
+    const key = KEY_LINE.exec(created.stdout)![0];
+    const id = key.split('_')[1]!;
+
+    const listed = await runCli(['apikeys', 'list'], env);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^ID\s+NAME\s+CREATED\s+CREATED BY\s+LAST USED\s+REVOKED$/m);
+    expect(listed.stdout).toMatch(new RegExp(`^${id}\\s+old-crm\\s+\\S+Z\\s+admin@clinic.example\\s+-\\s+-$`, 'm'));
+    expect(listed.stdout).not.toContain(key.split('_')[2]);
+
+    const revoked = await runCli(['apikeys', 'revoke', id], env);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toBe(`Revoked API key ${id} (old-crm). Requests with it are now answered 401.\n`);
+
+    const again = await runCli(['apikeys', 'revoke', id], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`^API key ${id} \\(old-crm\\) was already revoked at \\S+Z; nothing changed\\.$`, 'm'));
+
+    const unknown = await runCli(['apikeys', 'revoke', '0000000000000000'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('No API key has the id "0000000000000000"; run `npm run sealpost -- apikeys list` for the ids.\n');
+
+    const json = await runCli(['apikeys', 'list', '--json'], env);
+    const rows = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: string; revokedAt: string | null });
+    expect(rows.find((row) => row.id === id)!.revokedAt).not.toBeNull();
+
+    const database = await open();
+    try {
+      expect(await verifyApiKey(database.db, key)).toBeUndefined();
+      const revokes = (await listAudit(database.db, 10)).filter((entry) => entry.action === 'apikey.revoke');
+      expect(revokes).toHaveLength(1);
+      expect(revokes[0]).toMatchObject({ actor: 'admin@clinic.example', subjectType: 'api_key', subjectId: id, details: { name: 'old-crm' } });
+    } finally {
+      await database.close();
+    }
+    // Seven CLI processes, each opening the database.
+  }, 300_000);
+
+  it('prints help for one command', async () => {
+    const result = await runCli(['apikeys', 'list', '--help'], {});
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('  apikeys list             List API keys');
+    expect(result.stdout).not.toContain('apikeys revoke');
+    expect(result.stdout).not.toContain('forms publish');
+  });
+
+  it('rejects revoke without an id', async () => {
+    const result = await runCli(['apikeys', 'revoke'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('Missing argument: `apikeys revoke ID` needs the id of a key from `apikeys list`.\n');
+  });
 });
 
 describe.each(drivers)('bearer middleware on %s', (driver) => {
@@ -128,6 +181,30 @@ describe.each(drivers)('bearer middleware on %s', (driver) => {
     const text = await response.text();
     expect(JSON.parse(text).error.code).toBe('invalid_api_key');
     expect(text).not.toContain(key.split('_')[2]);
+  });
+
+  it('rejects a key revoked by revokeApiKey', async () => {
+    const created = await createApiKey(database.db, 'revoked-crm', 'test:setup');
+    expect((await app.request('/private', { headers: { authorization: `Bearer ${created.key}` } })).status).toBe(200);
+    await revokeApiKey(database.db, created.id, 'test:admin');
+
+    const response = await app.request('/private', { headers: { authorization: `Bearer ${created.key}` } });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_api_key');
+  });
+
+  it('records when a key was last used', async () => {
+    const created = await createApiKey(database.db, 'usage', 'test:setup');
+    const first = new Date('2026-05-01T10:00:00Z');
+    await verifyApiKey(database.db, created.key, first);
+    await verifyApiKey(database.db, created.key, new Date(first.getTime() + 1_000));
+    let [row] = await database.db.select().from(apiKeys).where(eq(apiKeys.id, created.id));
+    expect(row!.lastUsedAt).toEqual(first);
+
+    const later = new Date(first.getTime() + LAST_USED_PRECISION_MS);
+    await verifyApiKey(database.db, created.key, later);
+    [row] = await database.db.select().from(apiKeys).where(eq(apiKeys.id, created.id));
+    expect(row!.lastUsedAt).toEqual(later);
   });
 
   it('rejects a revoked key', async () => {

@@ -48,7 +48,7 @@ describe.each(drivers)('POST /v1/messages on %s', (driver) => {
     expect(stored.row.status).toBe('queued');
     expect(stored.row.campaign).toBe('appointment-reminder');
     expect(stored.row.customFields).toEqual({ clinic: 'north' });
-    expect(stored.row.requireTls).toBe(false);
+    expect(stored.row.requiredTls).toBeNull();
     expect(JSON.stringify(stored.row)).not.toContain('rosa.delgado');
     expect(JSON.stringify(stored.row)).not.toContain('See you soon');
     expect(stored.body.text).toBe('See you soon.');
@@ -57,7 +57,7 @@ describe.each(drivers)('POST /v1/messages on %s', (driver) => {
 
   it('queues an array of messages', async () => {
     const before = await counts();
-    const response = await post([sampleMessage(), sampleMessage({ to: 'b@other.example', requireTls: true }), sampleMessage({ html: undefined })]);
+    const response = await post([sampleMessage(), sampleMessage({ to: 'b@other.example', requireTls: true }), sampleMessage({ html: undefined, requireTls: 'encrypted' })]);
     expect(response.status).toBe(202);
     const { messages: queued } = (await response.json()) as { messages: { id: string }[] };
     expect(queued).toHaveLength(3);
@@ -66,7 +66,8 @@ describe.each(drivers)('POST /v1/messages on %s', (driver) => {
 
     const second = await readStoredMessage(database.db, keys, queued[1]!.id);
     expect(second.row.recipientDomain).toBe('other.example');
-    expect(second.row.requireTls).toBe(true);
+    expect(second.row.requiredTls).toBe('verified');
+    expect((await readStoredMessage(database.db, keys, queued[2]!.id)).row.requiredTls).toBe('encrypted');
   });
 
   it('lowercases and punycodes the domain', async () => {
@@ -95,7 +96,7 @@ describe.each(drivers)('POST /v1/messages on %s', (driver) => {
     ['no body', sampleMessage({ html: undefined, text: undefined }), 422, 'missing_field', 'messages[0].html is missing; give html, text or both.', 0, 'html'],
     ['an unknown field', sampleMessage({ bcc: 'x@y.example' }), 422, 'unknown_field', 'messages[0].bcc is not a message field; use only to, from, subject, html, text, campaign, customFields, requireTls.', 0, 'bcc'],
     ['a non-string custom field', sampleMessage({ customFields: { visits: 3 } }), 422, 'invalid_field', 'messages[0].customFields.visits must be a string of at most 200 characters.', 0, 'customFields.visits'],
-    ['a non-boolean requireTls', sampleMessage({ requireTls: 'yes' }), 422, 'invalid_field', 'messages[0].requireTls must be true or false.', 0, 'requireTls'],
+    ['an unknown requireTls', sampleMessage({ requireTls: 'yes' }), 422, 'invalid_field', 'messages[0].requireTls must be true, false, "encrypted" or "verified".', 0, 'requireTls'],
     ['a blank campaign', sampleMessage({ campaign: '  ' }), 422, 'invalid_field', 'messages[0].campaign must be 1 to 100 printable characters, such as flu-reminder-2026.', 0, 'campaign'],
     ['a javascript: link', [sampleMessage(), sampleMessage({ html: '<a href="https://ok.example">a</a><a href=" JaVa&#x53;cript:alert(1)">b</a>' })], 422, 'unsafe_link', 'messages[1].html link 2 has a javascript: destination, which could run code or embed content; use an http(s) URL or remove the link.', 1, 'html'],
     ['a data: link', sampleMessage({ html: '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>' }), 422, 'unsafe_link', 'messages[0].html link 1 has a data: destination, which could run code or embed content; use an http(s) URL or remove the link.', 0, 'html'],

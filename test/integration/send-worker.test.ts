@@ -2,6 +2,8 @@ import { rm } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../../collector/db/schema';
+import { buildDeliverabilityReport } from '../../collector/reports/deliverability-report';
+import { parseReportParams } from '../../collector/reports/report-params';
 import type { EmailKeys } from '../../collector/keys/email-keys';
 import { claimDueMessages, CLAIM_LEASE_MS } from '../../collector/sending/claim-messages';
 import { SendWorker } from '../../collector/sending/send-worker';
@@ -189,6 +191,56 @@ describe.each(drivers)('send worker on %s', (driver) => {
     const message = await row(id);
     expect(message.status).toBe('sent');
     expect(message.tlsLevel).toBe('verified');
+  });
+
+  it.each([
+    ['an untrusted certificate', 'valid', false, 'sent', 'encrypted', null],
+    ['a server without STARTTLS', 'plain', false, 'failed', 'none', 'starttls-not-supported'],
+  ] as const)('applies "encrypted" to %s', async (_case, server, trustCa, status, tlsLevel, result) => {
+    const id = await queue({ requireTls: 'encrypted' });
+    await sendOnly(id, server, { trustCa });
+    const message = await row(id);
+    expect(message.status).toBe(status);
+    expect(message.tlsLevel).toBe(tlsLevel);
+    expect(message.tlsResult).toBe(result);
+  });
+
+  it("applies a campaign's TLS requirement", async () => {
+    const settings = (body: unknown) => app.request('/v1/campaigns/tls-only/settings', { method: 'PUT', headers, body: JSON.stringify(body) });
+    const invalid = await settings({ requireTls: 'always' });
+    expect(invalid.status).toBe(422);
+    expect(await invalid.json()).toMatchObject({ error: { code: 'invalid_field', message: 'requireTls must be true, false, "encrypted" or "verified".' } });
+    expect(await (await app.request('/v1/campaigns/tls-only/settings', { headers })).json()).toEqual({ campaign: 'tls-only', requireTls: null, updatedAt: null });
+
+    // Queued before the setting: the requirement is read when the message is sent.
+    const id = await queue({ campaign: 'tls-only' });
+    const stored = await settings({ requireTls: 'verified' });
+    expect(stored.status).toBe(200);
+    expect(await (await app.request('/v1/campaigns/tls-only/settings', { headers })).json()).toMatchObject({ campaign: 'tls-only', requireTls: 'verified' });
+
+    const before = receivedCount('valid');
+    await sendOnly(id, 'valid');
+    const message = await row(id);
+    expect(message.status).toBe('failed');
+    expect(message.failureKind).toBe('dropped');
+    expect(message.tlsResult).toBe('certificate-not-trusted');
+    expect(receivedCount('valid')).toBe(before);
+
+    // A message cannot lower its campaign's requirement.
+    const lower = await queue({ campaign: 'tls-only', requireTls: 'encrypted' });
+    await sendOnly(lower, 'valid');
+    expect((await row(lower)).tlsResult).toBe('certificate-not-trusted');
+  });
+
+  it('counts TLS drops as failed in reports', async () => {
+    const dropped = await database.db.select().from(messages).where(eq(messages.failureKind, 'dropped'));
+    expect(dropped.length).toBeGreaterThanOrEqual(6);
+
+    const params = parseReportParams({ from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z', interval: 'day' });
+    for (const source of ['raw', 'rollup'] as const) {
+      const report = await buildDeliverabilityReport(database.db, params, source);
+      expect(report.summary.failed.dropped).toBe(dropped.length);
+    }
   });
 
   it('drops a message whose body cannot be decrypted', async () => {

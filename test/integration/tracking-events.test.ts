@@ -135,6 +135,30 @@ describe.each(drivers)('tracking events on %s', (driver) => {
     expect(last.isUnique).toBe(true);
   });
 
+  it('flags a burst inside one batch', async () => {
+    const message = await sentMessage();
+    const clicks = [1, 2, 3].map((linkNumber): TrackingEvent => ({ messageId: message.id, kind: 'click', linkNumber, occurredAt: LATER, machineReason: undefined }));
+    await writeTrackingEvents(database.db, clicks);
+
+    const events = await eventsOf(message.id);
+    expect(events.map((event) => event.machineReason)).toEqual(['all_links_at_once', 'all_links_at_once', 'all_links_at_once']);
+    expect(events.some((event) => event.isUnique)).toBe(false);
+  });
+
+  it('marks one unique per link in one batch', async () => {
+    const message = await sentMessage();
+    const event = (kind: 'open' | 'click', linkNumber: number, machineReason?: 'head_request'): TrackingEvent => ({ messageId: message.id, kind, linkNumber, occurredAt: LATER, machineReason });
+    await writeTrackingEvents(database.db, [event('open', 0, 'head_request'), event('open', 0), event('click', 1), event('open', 0), event('click', 1)]);
+
+    const events = await eventsOf(message.id);
+    expect(events).toHaveLength(5);
+    const uniques = events.filter((row) => row.isUnique).map((row) => [row.kind, row.linkNumber, row.machineReason]);
+    expect(uniques.sort()).toEqual([
+      ['click', 1, null],
+      ['open', 0, null],
+    ]);
+  });
+
   it('records nothing for an invalid pixel token', async () => {
     const before = (await database.db.select().from(trackingEvents)).length;
     expect((await hit('/t/o/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(200);
@@ -187,6 +211,40 @@ describe.each(drivers)('tracking events on %s', (driver) => {
     await Promise.all([first, ...rest]);
     expect(commit.stats.items).toBe(61);
     expect(commit.stats.batches).toBeLessThanOrEqual(3);
+  });
+
+  it('writes batches side by side', async () => {
+    const gates: (() => void)[] = [];
+    const written: number[][] = [];
+    let active = 0;
+    let mostActive = 0;
+    const commit = new GroupCommit<number>(async (takeBatch) => {
+      const batch = takeBatch();
+      active++;
+      mostActive = Math.max(mostActive, active);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      written.push(batch);
+      active--;
+    }, 500, 2);
+
+    // The first writer has taken its batch, so the second item starts a second writer.
+    const first = commit.add(1);
+    const second = commit.add(2);
+    expect(gates).toHaveLength(2);
+
+    // Both writers are busy, so these two wait and share the next batch.
+    const rest = [commit.add(3), commit.add(4)];
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(gates).toHaveLength(2);
+
+    while (written.flat().length < 4) {
+      gates.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    await Promise.all([first, second, ...rest]);
+    expect(written).toEqual([[1], [2], [3, 4]]);
+    expect(commit.stats).toEqual({ batches: 3, items: 4 });
+    expect(mostActive).toBe(2);
   });
 
   it('rejects every item when a batch cannot start', async () => {

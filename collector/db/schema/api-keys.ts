@@ -15,6 +15,8 @@ export const apiKeys = pgTable(
     createdBy: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp({ withTimezone: true }),
+    /** Last request that the key authenticated, kept to the minute (see LAST_USED_PRECISION_MS). */
+    lastUsedAt: timestamp({ withTimezone: true }),
   },
   (table) => [index().on(table.createdAt)],
 );

@@ -16,6 +16,9 @@ export type FailureKind = 'hard' | 'soft' | 'blocked' | 'dropped';
 /** TLS of the SMTP connection that delivered a message. */
 export type TlsLevel = 'none' | 'encrypted' | 'verified';
 
+/** The least TLS a delivery may use: `encrypted` accepts any certificate, `verified` only one that verifies for the host. */
+export type TlsRequirement = Exclude<TlsLevel, 'none'>;
+
 /**
  * Queued and sent messages. The recipient address and the bodies are PHI:
  * they are stored only encrypted (AES-256-GCM under a key derived from the
@@ -40,7 +43,8 @@ export const messages = pgTable(
     bodyEncrypted: text().notNull(),
     campaign: text(),
     customFields: jsonb().$type<Record<string, string>>().notNull(),
-    requireTls: boolean().notNull(),
+    /** TLS this message requires; null for none. A campaign's setting can raise it (see campaign_settings). */
+    requiredTls: text().$type<TlsRequirement>(),
     attempts: integer().notNull().default(0),
     nextAttemptAt: timestamp({ withTimezone: true }),
     queuedAt: timestamp({ withTimezone: true }).notNull(),
@@ -191,3 +195,17 @@ export const messageRollupsHourly = pgTable(
   },
   (table) => [primaryKey({ columns: [table.hour, table.attributesKey] })],
 );
+
+/**
+ * Settings that apply to every message of a campaign (messages.campaign),
+ * set over the API. A message requires the stricter of its own TLS
+ * requirement and its campaign's, read when it is sent.
+ */
+export const campaignSettings = pgTable('campaign_settings', {
+  campaign: text().primaryKey(),
+  requiredTls: text().$type<TlsRequirement>(),
+  updatedAt: timestamp({ withTimezone: true }).notNull(),
+  updatedByApiKeyId: text()
+    .notNull()
+    .references(() => apiKeys.id),
+});

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { deriveKey } from '../../contacts/contact-crypto';
+import { deriveKey } from '../../keys/derive-key';
 
 /** The header that carries the signature: `t=<unix seconds>,v1=<hex HMAC-SHA256>`. */
 export const SIGNATURE_HEADER = 'sealpost-signature';

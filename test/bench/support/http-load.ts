@@ -19,6 +19,8 @@ export async function runHttpLoad(options: {
   method?: string;
   headers?: Record<string, string>;
   makeBody?: (i: number) => string | undefined;
+  /** Returns the URL of the i-th request, instead of `url` for every request. */
+  makeUrl?: (i: number) => string;
   connections: number;
   durationMs: number;
   expectStatus: number;
@@ -32,9 +34,11 @@ export async function runHttpLoad(options: {
 
   async function worker(): Promise<void> {
     while (performance.now() < until) {
-      const body = options.makeBody?.(counter++);
+      const i = counter++;
+      const body = options.makeBody?.(i);
+      const url = options.makeUrl?.(i) ?? options.url;
       const sent = performance.now();
-      const status = await send(agent, options.url, options.method ?? 'GET', options.headers ?? {}, body).catch(() => 0);
+      const status = await send(agent, url, options.method ?? 'GET', options.headers ?? {}, body).catch(() => 0);
       if (status === options.expectStatus) latencies.push(performance.now() - sent);
       else errors++;
     }
