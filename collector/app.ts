@@ -19,10 +19,13 @@ import { trackingRoutes } from './tracking/routes';
 export function createApp(ctx: AppContext) {
   const app = new Hono<AppEnv>();
 
-  app.use(requestId());
-  app.use(requestLog(ctx.logger));
   app.onError(errorHandler(ctx.logger));
   app.notFound(notFoundHandler);
+  // Tracking hits come first, ahead of the middleware below: they carry their own request id and log
+  // line and respond with fixed headers, because they are the collector's most frequent requests.
+  app.route('/t', trackingRoutes(ctx));
+  app.use(requestId());
+  app.use(requestLog(ctx.logger));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.route('/v1/forms', formRoutes(ctx));
@@ -30,7 +33,6 @@ export function createApp(ctx: AppContext) {
   app.route('/v1/messages', messageRoutes(ctx));
   app.route('/v1/campaigns', campaignRoutes(ctx));
   app.route('/v1/reports', reportRoutes(ctx));
-  app.route('/t', trackingRoutes(ctx));
   app.route('/', staffApp(ctx));
   app.route('/', embedRoutes(ctx));
   if (ctx.workflowEngine) {

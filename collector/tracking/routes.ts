@@ -2,10 +2,11 @@ import { Hono, type Context } from 'hono';
 import type { AppContext, AppEnv } from '../app-context';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../http/database-unavailable';
 import { HttpError } from '../http/http-error';
+import { requestLogWithId } from '../http/request-log';
 import { classifyHit } from './classify-hit';
 import { findTrackedLink, toLocationHeader, TrackedLinkCache, type TrackedLink } from './find-link';
 import { GroupCommit } from './group-commit';
-import { OPEN_PIXEL_GIF, OPEN_PIXEL_HEADERS } from './open-pixel';
+import { OPEN_PIXEL_BODY, OPEN_PIXEL_HEADERS } from './open-pixel';
 import { writeTrackingEvents, type TrackingEvent } from './write-events';
 
 /**
@@ -18,6 +19,10 @@ import { writeTrackingEvents, type TrackingEvent } from './write-events';
  * Retry-After instead of redirecting. Machine hits are stored with their
  * reason and get the same response. The request log shows the route
  * pattern, so tokens never reach a log.
+ *
+ * These routes are mounted ahead of the app-wide middleware and answer with
+ * Response objects built from fixed header records, so a hit costs no
+ * header object and no copy of the image.
  */
 export function trackingRoutes(ctx: AppContext) {
   // Three writers overlap one batch's round trips with the next batch's; concurrent batches lock
@@ -39,8 +44,10 @@ export function trackingRoutes(ctx: AppContext) {
     return unavailable;
   }
 
+  const log = requestLogWithId(ctx.logger);
+
   return new Hono<AppEnv>()
-    .get('/o/:token', async (c) => {
+    .get('/o/:token', log, async (c) => {
       try {
         const link = await findTrackedLink(ctx.db, ctx.emailKeys, c.req.param('token'), links);
         if (link?.linkNumber === 0) await record(c, link, 'open');
@@ -48,13 +55,13 @@ export function trackingRoutes(ctx: AppContext) {
         // The message still renders its image; the status tells that the open was not recorded.
         const unavailable = logFailure(c, 'open', error);
         const headers = unavailable ? { ...OPEN_PIXEL_HEADERS, 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) } : OPEN_PIXEL_HEADERS;
-        return c.body(new Uint8Array(OPEN_PIXEL_GIF), unavailable ? 503 : 500, headers);
+        return new Response(OPEN_PIXEL_BODY, { status: unavailable ? 503 : 500, headers });
       }
 
       // Every token gets the same image, so a client cannot tell a valid token from an invalid one.
-      return c.body(new Uint8Array(OPEN_PIXEL_GIF), 200, OPEN_PIXEL_HEADERS);
+      return new Response(OPEN_PIXEL_BODY, { status: 200, headers: OPEN_PIXEL_HEADERS });
     })
-    .get('/c/:token', async (c) => {
+    .get('/c/:token', log, async (c) => {
       let link: TrackedLink | undefined;
       try {
         link = await findTrackedLink(ctx.db, ctx.emailKeys, c.req.param('token'), links);
@@ -75,7 +82,6 @@ export function trackingRoutes(ctx: AppContext) {
         throw new HttpError(404, 'link_not_found', 'This tracking link is not valid; open the link from the original email, or ask the sender for a new one.');
       }
 
-      c.header('Cache-Control', 'no-store');
-      return c.redirect(toLocationHeader(link.destination), 302);
+      return new Response(null, { status: 302, headers: { Location: toLocationHeader(link.destination), 'Cache-Control': 'no-store' } });
     });
 }

@@ -61,6 +61,10 @@ try {
     runHttpLoad({ url: typeof url === 'string' ? url : '', makeUrl: typeof url === 'string' ? undefined : url, headers: { 'user-agent': USER_AGENT }, connections, durationMs: seconds * 1000, expectStatus: 200 });
 
   console.log(`Node ${process.version}, ${driver}, ${connections} keep-alive connections, ${seconds} s per run; collector and bare server in child processes, ${os.cpus().length} CPUs`);
+  // Both servers get one unmeasured second of load first: the first bare run otherwise met cold code and
+  // the collector's start-up writes, and measured at a quarter to a half of the run after it.
+  await runHttpLoad({ url: `http://127.0.0.1:${barePort}/t/o/x`, connections, durationMs: 1000, expectStatus: 200 });
+  await runHttpLoad({ url: `http://127.0.0.1:${port}/t/o/not-a-token`, connections, durationMs: 1000, expectStatus: 200 });
   const bareBefore = await load(`http://127.0.0.1:${barePort}/t/o/x`);
   print('bare node:http GIF', bareBefore);
   const invalid = await load(`http://127.0.0.1:${port}/t/o/not-a-token`);
