@@ -32,7 +32,7 @@ type Row = Record<string, unknown>;
 /** Ranges longer than this read the hourly rollup when its hours align with the buckets. */
 export const LONG_RANGE_MS = 7 * 86_400_000;
 
-/** Which table a report reads: chosen from the range and zone, or one named for tests and benchmarks. */
+/** Table a report reads: `auto` chooses from the range and zone, and tests and benchmarks name one. */
 export type ReportSource = 'auto' | 'rollup' | 'combined_rollup' | 'raw';
 
 /**
@@ -46,9 +46,9 @@ export type ReportSource = 'auto' | 'rollup' | 'combined_rollup' | 'raw';
  * is exact only when every bucket starts on a UTC hour, so zones with
  * half-hour offsets (Asia/Kolkata) and ranges that start or end off the hour
  * read the message and event tables instead. A report with one split or none
- * reads message_rollups_by_dimension, whose rows for one attribute are few;
- * message_rollups_hourly, keyed by every attribute at once, answers reports
- * that the per-dimension rows cannot (`combined_rollup` reads it on demand).
+ * reads message_rollups_by_dimension, whose rows for one attribute are few.
+ * message_rollups_hourly, keyed by every attribute at once, serves reports
+ * that combine attributes, and `combined_rollup` reads it on request.
  */
 export async function buildDeliverabilityReport(db: Database, params: ReportParams, source: ReportSource = 'auto'): Promise<DeliverabilityReport> {
   const { buckets, rows, used } = await db.transaction(async (tx) => {
@@ -59,7 +59,9 @@ export async function buildDeliverabilityReport(db: Database, params: ReportPara
     if (source !== 'raw' && source !== 'auto' && !aligned) throw new Error('The rollup cannot be used for a report whose buckets do not start on UTC hours; use the raw source.');
     const raw = source === 'raw' || !aligned || (source === 'auto' && params.to.getTime() - params.from.getTime() <= LONG_RANGE_MS);
 
-    const query = raw ? countQuery(params) : source === 'combined_rollup' ? rollupCountQuery(params) : dimensionRollupCountQuery(params);
+    let query = dimensionRollupCountQuery(params);
+    if (raw) query = countQuery(params);
+    else if (source === 'combined_rollup') query = rollupCountQuery(params);
     const rows = rowsOf(await tx.execute(query));
     return { buckets, rows, used: raw ? ('raw' as const) : ('rollup' as const) };
   });
@@ -151,7 +153,7 @@ function countQuery(params: ReportParams): SQL {
 // NOTE: a message_rollups_hourly row is kept per hour and combination of all five attributes, so a range holds
 // up to one row per message when combinations are many (160,504 rows for 200,000 messages in
 // test/bench/report-bench.ts). Reports with one split or none read message_rollups_by_dimension instead, whose
-// rows are bounded by hours times one attribute's values; this query stays for reports those rows cannot answer.
+// rows are bounded by hours times one attribute's values. This query stays for reports that combine attributes.
 function rollupCountQuery(params: ReportParams): SQL {
   return sql`
     SELECT extract(epoch FROM date_trunc(${params.interval}, hour))::bigint::text AS bucket_key, ${splitExpression(params.split)} AS split_value, ${counterSums(params)}
@@ -186,7 +188,7 @@ function dimensionRollupCountQuery(params: ReportParams): SQL {
     HAVING sum(r.queued) > 0`;
 }
 
-// The report's count columns summed from rollup counters, with the open and click variant the report asks for.
+// The report's count columns summed from rollup counters, with the open and click variant the report requests.
 function counterSums(params: ReportParams): SQL {
   const variant = params.includeMachine ? 'all' : 'human';
   const sum = (name: string) => sql`sum(${sql.identifier(name)})::int AS ${sql.identifier(name.replace(/_(human|all)$/, ''))}`;
@@ -200,7 +202,7 @@ function counterSums(params: ReportParams): SQL {
            )}`;
 }
 
-// The message_rollups_by_dimension dimension that holds a split's values (see dimensionValues).
+// The message_rollups_by_dimension dimension that contains a split's values (see dimensionValues).
 function splitDimension(split: ReportSplit): string {
   if (split.kind === 'none') return 'total';
   return split.kind === 'custom' ? `custom:${split.key}` : split.kind;

@@ -39,10 +39,10 @@ type RollupMessage = Pick<typeof messages.$inferSelect, keyof typeof MESSAGE_COL
  * that changed the messages or their events.
  *
  * The work is set-based, so its cost is three statements whatever the number
- * of messages: lock the messages in id order, count their events, and, in
- * one statement, add the differences to the rows of both rollup tables
- * (message_rollups_hourly and message_rollups_by_dimension) and store the
- * new contributions. Locking first means concurrent refreshes of one message
+ * of messages. They lock the messages in id order, count their events, and
+ * add the differences to both rollup tables (message_rollups_hourly and
+ * message_rollups_by_dimension) in the statement that stores the new
+ * contributions. Locking first means concurrent refreshes of one message
  * apply their differences one after the other, each from fresh counts.
  *
  * A message in `addedOpens` whose only new events are those opens is not
@@ -172,8 +172,8 @@ function dimensionRollupUpsert(changes: { message: RollupMessage; difference: Co
 }
 
 /**
- * The message_rollups_by_dimension rows one message adds to: the total, and
- * each attribute it has a value for. An absent campaign or custom field adds
+ * Returns the message_rollups_by_dimension rows one message adds to: the
+ * total, and each attribute it has a value for. An absent campaign or custom field adds
  * no row; the report counts those messages as the total less the values.
  * Custom values are read as `custom_fields ->> key` reads them.
  */

@@ -202,9 +202,8 @@ export const messageRollupsHourly = pgTable(
  * adds to one `total` row (value '') and to one row per attribute it has a
  * value for: `subject`, `from`, `recipient_domain`, `campaign` and
  * `custom:KEY` for each custom field. A report split by one attribute reads
- * only that attribute's rows, so the rows it reads are bounded by hours times
- * the attribute's values; messages without a value are the total less the
- * attribute's rows. Kept in the statement that updates message_rollups_hourly.
+ * only that attribute's rows, so it reads at most hours times the attribute's
+ * values. Messages without a value are the total less the attribute's rows. Kept in the statement that updates message_rollups_hourly.
  */
 export const messageRollupsByDimension = pgTable(
   'message_rollups_by_dimension',
