@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
+import { ROLLUP_COUNTERS } from '../db/schema';
 import { addCounts, emptyCounts, ratesOf, type ReportCounts, type ReportRates } from './report-counts';
 import type { ReportParams, ReportSplit } from './report-params';
 
@@ -31,6 +32,9 @@ type Row = Record<string, unknown>;
 /** Ranges longer than this read the hourly rollup when its hours align with the buckets. */
 export const LONG_RANGE_MS = 7 * 86_400_000;
 
+/** Table a report reads: `auto` chooses from the range and zone, and tests and benchmarks name one. */
+export type ReportSource = 'auto' | 'rollup' | 'combined_rollup' | 'raw';
+
 /**
  * Builds the report. Messages are counted in the bucket of their queue time
  * (a cohort), and every later outcome of a message (sent, delivered, failed,
@@ -38,22 +42,28 @@ export const LONG_RANGE_MS = 7 * 86_400_000;
  * of the same messages. Buckets follow the zone's calendar, DST included,
  * because the transaction's TimeZone is set to the zone.
  *
- * Ranges longer than a week read message_rollups_hourly, which counts per
- * UTC hour. That is exact only when every bucket starts on a UTC hour, so
- * zones with half-hour offsets (Asia/Kolkata) and ranges that start or end
- * off the hour read the message and event tables instead.
+ * Ranges longer than a week read a rollup, which counts per UTC hour. That
+ * is exact only when every bucket starts on a UTC hour, so zones with
+ * half-hour offsets (Asia/Kolkata) and ranges that start or end off the hour
+ * read the message and event tables instead. A report with one split or none
+ * reads message_rollups_by_dimension, whose rows for one attribute are few.
+ * message_rollups_hourly, keyed by every attribute at once, serves reports
+ * that combine attributes, and `combined_rollup` reads it on request.
  */
-export async function buildDeliverabilityReport(db: Database, params: ReportParams, source: 'auto' | 'rollup' | 'raw' = 'auto'): Promise<DeliverabilityReport> {
+export async function buildDeliverabilityReport(db: Database, params: ReportParams, source: ReportSource = 'auto'): Promise<DeliverabilityReport> {
   const { buckets, rows, used } = await db.transaction(async (tx) => {
     await tx.execute(sql`SELECT set_config('TimeZone', ${params.tz}, true)`);
     const buckets = rowsOf(await tx.execute(bucketQuery(params)));
 
     const aligned = [params.from, params.to].every((instant) => instant.getTime() % 3_600_000 === 0) && buckets.every((bucket) => Number(bucket.offset_seconds) % 3600 === 0);
-    if (source === 'rollup' && !aligned) throw new Error('The rollup cannot be used for a report whose buckets do not start on UTC hours; use the raw source.');
-    const used = source === 'raw' || !aligned || (source === 'auto' && params.to.getTime() - params.from.getTime() <= LONG_RANGE_MS) ? 'raw' : 'rollup';
+    if (source !== 'raw' && source !== 'auto' && !aligned) throw new Error('The rollup cannot be used for a report whose buckets do not start on UTC hours; use the raw source.');
+    const raw = source === 'raw' || !aligned || (source === 'auto' && params.to.getTime() - params.from.getTime() <= LONG_RANGE_MS);
 
-    const rows = rowsOf(await tx.execute(used === 'raw' ? countQuery(params) : rollupCountQuery(params)));
-    return { buckets, rows, used: used as 'raw' | 'rollup' };
+    let query = dimensionRollupCountQuery(params);
+    if (raw) query = countQuery(params);
+    else if (source === 'combined_rollup') query = rollupCountQuery(params);
+    const rows = rowsOf(await tx.execute(query));
+    return { buckets, rows, used: raw ? ('raw' as const) : ('rollup' as const) };
   });
 
   const bySplit = new Map<string | null, Map<string, ReportCounts>>();
@@ -140,25 +150,62 @@ function countQuery(params: ReportParams): SQL {
 }
 
 // The same columns as countQuery, summed from the rollup rows of the range.
-// NOTE: a rollup row is kept per hour and combination of all five attributes, so a range holds up to one row
-// per message when combinations are many (160,504 rows for 200,000 messages in test/bench/report-bench.ts).
-// Rows per split attribute would bound the rows by hours times that attribute's values.
+// NOTE: a message_rollups_hourly row is kept per hour and combination of all five attributes, so a range holds
+// up to one row per message when combinations are many (160,504 rows for 200,000 messages in
+// test/bench/report-bench.ts). Reports with one split or none read message_rollups_by_dimension instead, whose
+// rows are bounded by hours times one attribute's values. This query stays for reports that combine attributes.
 function rollupCountQuery(params: ReportParams): SQL {
-  const variant = params.includeMachine ? 'all' : 'human';
-  const sum = (name: string) => sql`sum(${sql.identifier(name)})::int AS ${sql.identifier(name.replace(/_(human|all)$/, ''))}`;
   return sql`
-    SELECT extract(epoch FROM date_trunc(${params.interval}, hour))::bigint::text AS bucket_key, ${splitExpression(params.split)} AS split_value,
-           ${sql.join(
-             ['queued', 'sent', 'delivered', 'failed_hard', 'failed_soft', 'failed_blocked', 'failed_dropped', 'secured_encrypted', 'secured_verified'].map(sum),
-             sql`, `,
-           )},
-           ${sql.join(
-             ['opened_total', 'opened_unique', 'clicked_total', 'clicked_unique', 'delivered_opened', 'delivered_clicked', 'delivered_opened_clicked'].map((name) => sum(`${name}_${variant}`)),
-             sql`, `,
-           )}
+    SELECT extract(epoch FROM date_trunc(${params.interval}, hour))::bigint::text AS bucket_key, ${splitExpression(params.split)} AS split_value, ${counterSums(params)}
     FROM message_rollups_hourly
     WHERE hour >= ${params.from.toISOString()}::timestamptz AND hour < ${params.to.toISOString()}::timestamptz
     GROUP BY 1, 2`;
+}
+
+// The same columns from message_rollups_by_dimension. Messages without a value for the split attribute (no
+// campaign, no such custom field) have no rows of their own: they are the hour's total row less the attribute's
+// rows. Groups that hold no message are left out, as the raw query has no group for them.
+function dimensionRollupCountQuery(params: ReportParams): SQL {
+  const range = sql`hour >= ${params.from.toISOString()}::timestamptz AND hour < ${params.to.toISOString()}::timestamptz`;
+  const counters = (sign: '' | '-') => sql.raw(ROLLUP_COUNTERS.map((name) => `${sign}${name} AS ${name}`).join(', '));
+  const dimension = splitDimension(params.split);
+
+  const branches = [sql`SELECT hour, ${dimension === 'total' ? sql`NULL::text` : sql`value`} AS split_value, ${counters('')} FROM message_rollups_by_dimension WHERE dimension = ${dimension} AND ${range}`];
+  if (params.split.kind === 'campaign' || params.split.kind === 'custom') {
+    branches.push(sql`SELECT hour, NULL::text, ${counters('')} FROM message_rollups_by_dimension WHERE dimension = 'total' AND ${range}`);
+    branches.push(sql`SELECT hour, NULL::text, ${counters('-')} FROM message_rollups_by_dimension WHERE dimension = ${dimension} AND ${range}`);
+  }
+  // Each hour's bucket is computed once, not once per row: converting a time to the zone's calendar costs more
+  // than summing the row.
+  return sql`
+    WITH hours AS MATERIALIZED (
+      SELECT h AS hour, extract(epoch FROM date_trunc(${params.interval}, h))::bigint::text AS bucket_key
+      FROM generate_series(${params.from.toISOString()}::timestamptz, ${params.to.toISOString()}::timestamptz - interval '1 hour', interval '1 hour') AS h
+    )
+    SELECT hours.bucket_key, r.split_value, ${counterSums(params)}
+    FROM (${sql.join(branches, sql` UNION ALL `)}) AS r JOIN hours ON hours.hour = r.hour
+    GROUP BY 1, 2
+    HAVING sum(r.queued) > 0`;
+}
+
+// The report's count columns summed from rollup counters, with the open and click variant the report requests.
+function counterSums(params: ReportParams): SQL {
+  const variant = params.includeMachine ? 'all' : 'human';
+  const sum = (name: string) => sql`sum(${sql.identifier(name)})::int AS ${sql.identifier(name.replace(/_(human|all)$/, ''))}`;
+  return sql`${sql.join(
+    ['queued', 'sent', 'delivered', 'failed_hard', 'failed_soft', 'failed_blocked', 'failed_dropped', 'secured_encrypted', 'secured_verified'].map(sum),
+    sql`, `,
+  )},
+           ${sql.join(
+             ['opened_total', 'opened_unique', 'clicked_total', 'clicked_unique', 'delivered_opened', 'delivered_clicked', 'delivered_opened_clicked'].map((name) => sum(`${name}_${variant}`)),
+             sql`, `,
+           )}`;
+}
+
+// The message_rollups_by_dimension dimension that contains a split's values (see dimensionValues).
+function splitDimension(split: ReportSplit): string {
+  if (split.kind === 'none') return 'total';
+  return split.kind === 'custom' ? `custom:${split.key}` : split.kind;
 }
 
 function splitExpression(split: ReportSplit): SQL {

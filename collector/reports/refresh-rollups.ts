@@ -39,8 +39,9 @@ type RollupMessage = Pick<typeof messages.$inferSelect, keyof typeof MESSAGE_COL
  * that changed the messages or their events.
  *
  * The work is set-based, so its cost is three statements whatever the number
- * of messages: lock the messages in id order, count their events, and, in
- * one statement, add the differences to the rollup rows and store the new
+ * of messages. They lock the messages in id order, count their events, and
+ * add the differences to both rollup tables (message_rollups_hourly and
+ * message_rollups_by_dimension) in the statement that stores the new
  * contributions. Locking first means concurrent refreshes of one message
  * apply their differences one after the other, each from fresh counts.
  *
@@ -76,7 +77,7 @@ export async function refreshRollups(tx: RollupExecutor, messageIds: Iterable<st
   if (changes.length === 0) return;
 
   await tx.execute(sql`
-    WITH rollup AS (${rollupUpsert(changes)})
+    WITH rollup AS (${rollupUpsert(changes)}), dimension_rollup AS (${dimensionRollupUpsert(changes)})
     UPDATE messages SET rollup_contribution = x.contribution
     FROM jsonb_to_recordset(${JSON.stringify(changes.map(({ message, next }) => ({ id: message.id, contribution: next })))}::jsonb) AS x(id text, contribution jsonb)
     WHERE messages.id = x.id`);
@@ -146,6 +147,49 @@ function rollupUpsert(changes: { message: RollupMessage; difference: Contributio
     SELECT * FROM jsonb_to_recordset(${JSON.stringify(ordered)}::jsonb)
       AS x(hour timestamptz, attributes_key text, from_address text, recipient_domain text, subject text, campaign text, custom_fields jsonb, ${sql.raw(ROLLUP_COUNTERS.map((name) => `${name} integer`).join(', '))})
     ON CONFLICT (hour, attributes_key) DO UPDATE SET ${sql.raw(ROLLUP_COUNTERS.map((name) => `${name} = message_rollups_hourly.${name} + excluded.${name}`).join(', '))}`;
+}
+
+// The same differences for message_rollups_by_dimension: each message adds to its hour's total row and to one
+// row per attribute value it has. Rows are summed and ordered by key, as in rollupUpsert.
+function dimensionRollupUpsert(changes: { message: RollupMessage; difference: Contribution }[]): SQL {
+  const rows = new Map<string, Record<string, unknown>>();
+  for (const { message, difference } of changes) {
+    const hour = new Date(Math.floor(message.queuedAt.getTime() / 3_600_000) * 3_600_000).toISOString();
+    for (const [dimension, value] of dimensionValues(message)) {
+      const key = JSON.stringify([dimension, hour, value]);
+      const row = rows.get(key) ?? { dimension, hour, value, ...zeroCounters() };
+      for (const name of ROLLUP_COUNTERS) row[name] = (row[name] as number) + difference[name];
+      rows.set(key, row);
+    }
+  }
+
+  const ordered = [...rows.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, row]) => row);
+  return sql`
+    INSERT INTO message_rollups_by_dimension (dimension, hour, value, ${identifiers(ROLLUP_COUNTERS)})
+    SELECT * FROM jsonb_to_recordset(${JSON.stringify(ordered)}::jsonb)
+      AS x(dimension text, hour timestamptz, value text, ${sql.raw(ROLLUP_COUNTERS.map((name) => `${name} integer`).join(', '))})
+    ON CONFLICT (dimension, hour, value) DO UPDATE SET ${sql.raw(ROLLUP_COUNTERS.map((name) => `${name} = message_rollups_by_dimension.${name} + excluded.${name}`).join(', '))}`;
+}
+
+/**
+ * Returns the message_rollups_by_dimension rows one message adds to: the
+ * total, and each attribute it has a value for. An absent campaign or custom field adds
+ * no row; the report counts those messages as the total less the values.
+ * Custom values are read as `custom_fields ->> key` reads them.
+ */
+export function dimensionValues(message: Pick<RollupMessage, 'subject' | 'fromAddress' | 'recipientDomain' | 'campaign' | 'customFields'>): [string, string][] {
+  const values: [string, string][] = [
+    ['total', ''],
+    ['subject', message.subject],
+    ['from', message.fromAddress],
+    ['recipient_domain', message.recipientDomain],
+  ];
+  if (message.campaign !== null) values.push(['campaign', message.campaign]);
+  for (const [key, value] of Object.entries(message.customFields as Record<string, unknown>)) {
+    if (value === null || value === undefined) continue;
+    values.push([`custom:${key}`, typeof value === 'string' ? value : JSON.stringify(value)]);
+  }
+  return values;
 }
 
 function identifiers(names: readonly string[]): SQL {

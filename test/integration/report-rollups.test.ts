@@ -108,6 +108,7 @@ describe.each(drivers)('report rollups on %s', (driver) => {
           const rollup = await buildDeliverabilityReport(database.db, params, 'rollup');
           expect(rollup.source).toBe('rollup');
           expect({ ...rollup, source: 'raw' }).toEqual(raw);
+          expect(await buildDeliverabilityReport(database.db, params, 'combined_rollup')).toEqual(rollup);
         }
       }
     }
@@ -127,6 +128,7 @@ describe.each(drivers)('report rollups on %s', (driver) => {
     const params = parseReportParams({ ...cases[0]!, split: 'campaign' });
     const raw = await buildDeliverabilityReport(database.db, params, 'raw');
     expect({ ...(await buildDeliverabilityReport(database.db, params, 'rollup')), source: 'raw' }).toEqual(raw);
+    expect({ ...(await buildDeliverabilityReport(database.db, params, 'combined_rollup')), source: 'raw' }).toEqual(raw);
   });
 
   it('stays exact for mixed batches', async () => {
@@ -148,6 +150,7 @@ describe.each(drivers)('report rollups on %s', (driver) => {
       const params = parseReportParams({ ...cases[0]!, split: 'campaign', include_machine: includeMachine });
       const raw = await buildDeliverabilityReport(database.db, params, 'raw');
       expect({ ...(await buildDeliverabilityReport(database.db, params, 'rollup')), source: 'raw' }).toEqual(raw);
+      expect({ ...(await buildDeliverabilityReport(database.db, params, 'combined_rollup')), source: 'raw' }).toEqual(raw);
     }
   });
 

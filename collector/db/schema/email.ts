@@ -197,6 +197,49 @@ export const messageRollupsHourly = pgTable(
 );
 
 /**
+ * Report counts per UTC hour of queue time and per value of one split
+ * attribute, with the same counters as message_rollups_hourly. Every message
+ * adds to one `total` row (value '') and to one row per attribute it has a
+ * value for: `subject`, `from`, `recipient_domain`, `campaign` and
+ * `custom:KEY` for each custom field. A report split by one attribute reads
+ * only that attribute's rows, so it reads at most hours times the attribute's
+ * values. Messages without a value are the total less the attribute's rows. Kept in the statement that updates message_rollups_hourly.
+ */
+export const messageRollupsByDimension = pgTable(
+  'message_rollups_by_dimension',
+  {
+    dimension: text().notNull(),
+    hour: timestamp({ withTimezone: true }).notNull(),
+    value: text().notNull(),
+    queued: counter(),
+    sent: counter(),
+    delivered: counter(),
+    failedHard: counter(),
+    failedSoft: counter(),
+    failedBlocked: counter(),
+    failedDropped: counter(),
+    securedEncrypted: counter(),
+    securedVerified: counter(),
+    openedTotalHuman: counter(),
+    openedUniqueHuman: counter(),
+    clickedTotalHuman: counter(),
+    clickedUniqueHuman: counter(),
+    deliveredOpenedHuman: counter(),
+    deliveredClickedHuman: counter(),
+    deliveredOpenedClickedHuman: counter(),
+    openedTotalAll: counter(),
+    openedUniqueAll: counter(),
+    clickedTotalAll: counter(),
+    clickedUniqueAll: counter(),
+    deliveredOpenedAll: counter(),
+    deliveredClickedAll: counter(),
+    deliveredOpenedClickedAll: counter(),
+  },
+  // Dimension first: a report reads one dimension over a range of hours.
+  (table) => [primaryKey({ columns: [table.dimension, table.hour, table.value] })],
+);
+
+/**
  * Settings that apply to every message of a campaign (messages.campaign),
  * set over the API. A message requires the stricter of its own TLS
  * requirement and its campaign's, read when it is sent.
