@@ -46,5 +46,5 @@ async function serveFile(request: http.IncomingMessage, response: http.ServerRes
 
 function notFound(response: http.ServerResponse): void {
   response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-  response.end('Not found. The demo pages are /intake.html and /phq-9.html.\n');
+  response.end('Not found. The demo pages are /intake.html, /consent.html and /phq-9.html.\n');
 }

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   });
   const site = await startDemoSite(demoPort, collector.url);
   logger.info({ url: `${site.url}/intake.html` }, 'demo clinic site started');
-  process.stderr.write(`\nSealpost is running.\n  Collector:         ${collector.url}\n  Demo clinic page:  ${site.url}/intake.html\n  PHQ-9 (imported):  ${site.url}/phq-9.html\n  Staff console:     ${collector.url}/console\n  Submissions:       npm run sealpost -- submissions list\nPress Ctrl+C to stop.\n\n`);
+  process.stderr.write(`\nSealpost is running.\n  Collector:         ${collector.url}\n  Demo clinic page:  ${site.url}/intake.html\n  Consent form:      ${site.url}/consent.html\n  PHQ-9 (imported):  ${site.url}/phq-9.html\n  Staff console:     ${collector.url}/console\n  Submissions:       npm run sealpost -- submissions list\nPress Ctrl+C to stop.\n\n`);
 
   stopOnSignals(logger, [site.close, collector.close]);
 }

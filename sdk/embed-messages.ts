@@ -7,7 +7,19 @@ export type EmbedMessage =
   | { source: 'sealpost'; type: 'resize'; height: number }
   | { source: 'sealpost'; type: 'submitted'; receiptId: string }
   | { source: 'sealpost'; type: 'error'; code: string }
-  | { source: 'sealpost'; type: 'timeout' };
+  | { source: 'sealpost'; type: 'timeout' }
+  | { source: 'sealpost'; type: 'prefill-refused'; items: PrefillRefusal[] };
+
+/** Why a prefilled value was not used: the form has no such item, does not mark it prefillable, or the value is not a valid answer. */
+export type PrefillRefusalReason = 'unknown_item' | 'not_prefillable' | 'invalid_value';
+
+/** One prefilled value the form refused, named by the item id the page gave. */
+export interface PrefillRefusal {
+  id: string;
+  reason: PrefillRefusalReason;
+}
+
+const REFUSAL_REASONS: readonly string[] = ['unknown_item', 'not_prefillable', 'invalid_value'];
 
 /** Names of the DOM events that `<sealpost-form>` dispatches on the host page. */
 export const HOST_EVENTS = {
@@ -34,6 +46,15 @@ export function isEmbedMessage(data: unknown): data is EmbedMessage {
       return typeof message.receiptId === 'string' && /^[0-9A-Z]{1,64}$/.test(message.receiptId);
     case 'error':
       return typeof message.code === 'string' && /^[a-z_]{1,64}$/.test(message.code);
+    case 'prefill-refused':
+      return (
+        Array.isArray(message.items) &&
+        message.items.length <= PREFILL_MAX_ITEMS &&
+        message.items.every((item: unknown) => {
+          const refusal = item as Record<string, unknown> | null;
+          return typeof refusal === 'object' && refusal !== null && isPrefillId(refusal.id) && REFUSAL_REASONS.includes(refusal.reason as string);
+        })
+      );
     default:
       return false;
   }
@@ -88,4 +109,56 @@ export function isThemeMessage(data: unknown): data is ThemeMessage {
   return Object.entries(message.theme).every(
     ([name, value]) => (THEME_PROPERTIES as readonly string[]).includes(name) && typeof value === 'string' && value.length <= 200 && !UNSAFE_THEME_VALUE.test(value),
   );
+}
+
+/** A value the embedding page may prefill: text, a number, yes/no, or several option values. */
+export type PrefillValue = string | number | boolean | string[];
+
+/** Most values one prefill message may carry. */
+export const PREFILL_MAX_ITEMS = 100;
+/** Longest prefilled text, in characters. */
+export const PREFILL_MAX_CHARS = 1000;
+
+/** A message from the host page's loader with values for the form's prefillable items, by item id. */
+export interface PrefillMessage {
+  source: 'sealpost-host';
+  type: 'prefill';
+  values: Record<string, PrefillValue>;
+}
+
+/** True for a string that can be a field id (the loader lower-cases ids read from `prefill-ID` attributes). */
+export function isPrefillId(value: unknown): value is string {
+  return typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(value);
+}
+
+/**
+ * Checks a prefill value: text of at most {@link PREFILL_MAX_CHARS}
+ * characters, a finite number, true or false, or a list of such texts.
+ *
+ * @example
+ * isPrefillValue('Riverside, 2nd floor'); // true
+ */
+export function isPrefillValue(value: unknown): value is PrefillValue {
+  if (typeof value === 'string') return value.length <= PREFILL_MAX_CHARS;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value === 'boolean') return true;
+  return Array.isArray(value) && value.length <= PREFILL_MAX_ITEMS && value.every((item) => typeof item === 'string' && item.length <= PREFILL_MAX_CHARS);
+}
+
+/**
+ * Checks a prefill message before the form reads any of it: at most
+ * {@link PREFILL_MAX_ITEMS} values, each keyed by a possible field id.
+ *
+ * @example
+ * isPrefillMessage({ source: 'sealpost-host', type: 'prefill', values: { location: 'Riverside' } }); // true
+ */
+export function isPrefillMessage(data: unknown): data is PrefillMessage {
+  if (typeof data !== 'object' || data === null) return false;
+
+  const message = data as Record<string, unknown>;
+  if (message.source !== 'sealpost-host' || message.type !== 'prefill') return false;
+  if (typeof message.values !== 'object' || message.values === null || Array.isArray(message.values)) return false;
+
+  const entries = Object.entries(message.values);
+  return entries.length <= PREFILL_MAX_ITEMS && entries.every(([id, value]) => isPrefillId(id) && isPrefillValue(value));
 }

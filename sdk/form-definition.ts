@@ -17,7 +17,20 @@ export interface FieldOption {
   label: LocalizedText;
   /** Ordinal value that scoring adds up, such as 0 to 3 on a PHQ-9 answer (FHIR `ordinalValue`). */
   score?: number;
+  /** Code system of an option imported from a FHIR Coding, such as `http://loinc.org`; exported with the code. */
+  system?: string;
+  /**
+   * FHIR type of an option imported from an `answerOption` that is not a
+   * Coding, such as `valueInteger`; absent means a Coding. A FHIR export
+   * answers with the same type.
+   */
+  valueType?: OptionValueType;
 }
+
+/** FHIR `answerOption` value types other than Coding that an option can come from. */
+export type OptionValueType = 'integer' | 'date' | 'time' | 'string';
+
+export const OPTION_VALUE_TYPES: readonly OptionValueType[] = ['integer', 'date', 'time', 'string'];
 
 /**
  * Comparison of a condition. `exists` tests whether the other field has an
@@ -53,7 +66,18 @@ interface ItemBase {
   enableBehavior?: 'all' | 'any';
   /** The FHIR Questionnaire `linkId` the item was imported from. */
   linkId?: string;
+  /**
+   * The FHIR item type the item was imported from, kept only where the field
+   * type alone would export another one: `quantity` (a number with a unit),
+   * and `choice` or `open-choice` imported as free text.
+   */
+  fhirType?: FhirTypeOverride;
 }
+
+/** FHIR item types that a field keeps in `fhirType`. */
+export type FhirTypeOverride = 'quantity' | 'choice' | 'open-choice';
+
+export const FHIR_TYPE_OVERRIDES: readonly FhirTypeOverride[] = ['quantity', 'choice', 'open-choice'];
 
 interface FieldBase extends ItemBase {
   label: LocalizedText;
@@ -63,6 +87,13 @@ interface FieldBase extends ItemBase {
   readOnly?: boolean;
   /** Value the control starts with; the patient may change it unless `readOnly`. */
   initial?: AnswerValue;
+  /**
+   * The embedding page may set the starting value, from a `prefill-ID`
+   * attribute, the `prefill` attribute or `element.prefill()`. Mark only
+   * questions whose value is not PHI, such as the clinic location; a prefill
+   * of any other item is refused.
+   */
+  prefillable?: boolean;
 }
 
 /** Single-line or multi-line text, optionally with a pattern and a length range. `url` takes an http(s) URL. */
@@ -242,6 +273,29 @@ export const FIELD_TYPES: readonly FieldType[] = [
 /** Instances a repeating group allows when it sets no `maxRepeats`. */
 export const DEFAULT_MAX_REPEATS = 20;
 
+/**
+ * Authorization text of a consent form, in English and Spanish. Publishing
+ * stores each text with its SHA-256 under the form version; the patient
+ * ticks an unticked box, types their full name and signs below it.
+ */
+export interface ConsentDefinition {
+  /** The authorization, one string per language; a blank line starts a new paragraph. */
+  text: { en: string; es: string };
+}
+
+/**
+ * What a consent submission records about the text the patient saw. It
+ * travels inside the JWE, and the collector compares the hash with the one
+ * published for that form version and locale before it stores anything.
+ */
+export interface ConsentRecord {
+  formVersion: number;
+  /** The language of the text shown, `en` or `es`. */
+  locale: Locale;
+  /** SHA-256 of the shown text's UTF-8 bytes, 64 lower-case hex digits. */
+  textSha256: string;
+}
+
 export interface FormDefinition {
   /** Lower-case letters, digits and hyphens, such as `new-patient-intake`. */
   id: string;
@@ -249,6 +303,16 @@ export interface FormDefinition {
   version: number;
   title: LocalizedText;
   description?: LocalizedText;
+  /**
+   * Language tag of the form's plain-string texts, such as `ar` for a form
+   * written in Arabic only (default `en`). A right-to-left language (ar, he,
+   * fa, ur) lays the form out right to left.
+   */
+  language?: string;
+  /** Canonical URL of the FHIR Questionnaire the form was imported from; a FHIR export names it. */
+  questionnaire?: string;
+  /** Makes the form a consent form: the authorization text is shown above a tick box, the full name and a signature. */
+  consent?: ConsentDefinition;
   /** Origins (scheme, host, port) of the sites allowed to embed the form. */
   allowedOrigins: string[];
   /** Seconds without activity after which the form clears every answer (default 600, from 60 to 86400). */
@@ -270,6 +334,8 @@ export interface SubmissionPayload {
   formVersion: number;
   locale: string;
   answers: Answers;
+  /** Present exactly when the form is a consent form. */
+  consent?: ConsentRecord;
 }
 
 /** The JSON body posted to `/v1/forms/:formId/submissions`. */

@@ -75,6 +75,7 @@ export const UI_MESSAGES = {
   reviewTitle: { en: 'Check your answers before you submit', es: 'Compruebe sus respuestas antes de enviarlas' },
   reviewProgress: { en: 'Review', es: 'Revisión' },
   changeStep: { en: 'Change the answers of step {number}', es: 'Cambiar las respuestas del paso {number}' },
+  changeAnswers: { en: 'Change your answers', es: 'Cambiar sus respuestas' },
   notAnswered: { en: 'Not answered', es: 'Sin respuesta' },
   signatureCanvas: {
     en: 'Signature drawing area. Draw with a mouse, pen or finger, or type your name below.',
@@ -89,6 +90,41 @@ export const UI_MESSAGES = {
   addRepeat: { en: 'Add another “{label}”', es: 'Añadir otra entrada en «{label}»' },
   removeRepeat: { en: 'Remove entry {number} of “{label}”', es: 'Quitar la entrada {number} de «{label}»' },
   repeatInstance: { en: '{label}, entry {number}', es: '{label}, entrada {number}' },
+  kioskRestart: {
+    en: 'This form clears itself for the next patient in {time}.',
+    es: 'Este formulario se borrará para el siguiente paciente en {time}.',
+  },
+  kioskNext: { en: 'Start over for the next patient', es: 'Empezar de nuevo para el siguiente paciente' },
+} satisfies Record<string, Translation>;
+
+/**
+ * Durations in the idle notice, the idle warning and a kiosk's restart
+ * notice. Spelled out here rather than with `Intl.NumberFormat`'s unit
+ * style, whose first use in a page costs tens of milliseconds, and in the
+ * language of the sentence around them.
+ *
+ * @example
+ * localize(DURATION_MESSAGES.minutes, 'es').replace('{n}', '10'); // '10 minutos'
+ */
+export const DURATION_MESSAGES = {
+  minute: { en: '{n} minute', es: '{n} minuto' },
+  minutes: { en: '{n} minutes', es: '{n} minutos' },
+  second: { en: '{n} second', es: '{n} segundo' },
+  seconds: { en: '{n} seconds', es: '{n} segundos' },
+} satisfies Record<string, Translation>;
+
+/**
+ * Labels of a consent form's authorization section, which `sdk/consent.ts`
+ * builds in the page and on the collector alike.
+ *
+ * @example
+ * localize(CONSENT_MESSAGES.agree, 'es'); // 'He leído esta autorización y la acepto'
+ */
+export const CONSENT_MESSAGES = {
+  title: { en: 'Authorization', es: 'Autorización' },
+  agree: { en: 'I have read this authorization and I agree to it', es: 'He leído esta autorización y la acepto' },
+  fullName: { en: 'Your full name', es: 'Su nombre completo' },
+  signature: { en: 'Your signature', es: 'Su firma' },
 } satisfies Record<string, Translation>;
 
 /**

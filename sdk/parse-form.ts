@@ -1,4 +1,4 @@
-import { ATTACHMENT_MAX_BYTES, CONDITION_OPERATORS, SIGNATURE_MAX_CHARS, FIELD_TYPES, type AnswerField, type FormDefinition } from './form-definition';
+import { ATTACHMENT_MAX_BYTES, CONDITION_OPERATORS, FHIR_TYPE_OVERRIDES, OPTION_VALUE_TYPES, SIGNATURE_MAX_CHARS, FIELD_TYPES, type AnswerField, type FormDefinition } from './form-definition';
 import { isCalendarDate, validateField } from './validate-answers';
 
 /** One problem in a form definition, located by a JSON path such as `fields[2].options`. */
@@ -46,8 +46,12 @@ export function parseFormDefinition(value: unknown): ParseResult {
   checkText(value.description, 'description', fail, false);
   checkOrigins(value.allowedOrigins, fail);
   checkIdleTimeout(value.idleTimeoutSeconds, fail);
+  checkLanguage(value.language, fail);
+  checkQuestionnaireUrl(value.questionnaire, fail);
   const ids = new Set<string>();
   const walk: Walk = { ids, counter: { count: 0 }, attachmentBytes: { total: 0 }, depth: 0, insideRepeat: false };
+  // The authorization section of a consent form ends with a signature.
+  if (value.consent !== undefined && checkConsent(value.consent, fail)) walk.attachmentBytes.total += SIGNATURE_MAX_CHARS;
   if (checkFields(value.fields, 'fields', fail, walk)) {
     checkConditionTargets(value.fields as Json[], 'fields', ids, fail);
   }
@@ -59,6 +63,57 @@ export function parseFormDefinition(value: unknown): ParseResult {
 }
 
 type Fail = (path: string, message: string) => void;
+
+const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+
+function checkLanguage(value: unknown, fail: Fail): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || !LANGUAGE_TAG.test(value)) fail('language', `language must be a language tag such as "en" or "ar", not ${JSON.stringify(value)}.`);
+}
+
+function checkQuestionnaireUrl(value: unknown, fail: Fail): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || value.length > 2000 || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(value)) {
+    fail('questionnaire', `questionnaire must be the canonical URL of the FHIR Questionnaire, such as "http://example.org/Questionnaire/intake", not ${JSON.stringify(value)}.`);
+  }
+}
+
+/** Longest authorization text in one language, in characters. */
+const CONSENT_MAX_CHARS = 50_000;
+
+/** Checks a consent form's `consent`; returns true when it is well formed. */
+function checkConsent(value: unknown, fail: Fail): boolean {
+  const rule = 'write it as { "text": { "en": "…", "es": "…" } }, the authorization in English and Spanish';
+  if (!isObject(value)) {
+    fail('consent', `consent must be an object; ${rule}.`);
+    return false;
+  }
+  const extra = Object.keys(value).filter((key) => key !== 'text');
+  if (extra.length > 0) fail('consent', `consent has properties that are not supported: ${extra.join(', ')}; ${rule}.`);
+
+  const text = value.text;
+  if (!isObject(text)) {
+    fail('consent.text', `consent.text is missing; ${rule}.`);
+    return false;
+  }
+  let ok = extra.length === 0;
+  for (const locale of ['en', 'es']) {
+    const entry = text[locale];
+    if (typeof entry !== 'string' || entry.trim() === '') {
+      fail(`consent.text.${locale}`, `consent.text.${locale} is missing or empty; a consent form needs its authorization in English and Spanish.`);
+      ok = false;
+    } else if (entry.length > CONSENT_MAX_CHARS) {
+      fail(`consent.text.${locale}`, `consent.text.${locale} has ${entry.length} characters, more than the limit of ${CONSENT_MAX_CHARS}; shorten the authorization.`);
+      ok = false;
+    }
+  }
+  const languages = Object.keys(text).filter((key) => key !== 'en' && key !== 'es');
+  if (languages.length > 0) {
+    fail('consent.text', `consent.text has languages other than "en" and "es" (${languages.join(', ')}); the authorization is published and hashed in English and Spanish only.`);
+    ok = false;
+  }
+  return ok;
+}
 
 function checkIdleTimeout(value: unknown, fail: Fail): void {
   if (value === undefined) return;
@@ -130,6 +185,7 @@ function checkField(field: Json, path: string, fail: Fail, walk: Walk): void {
 
   checkConditions(field, path, fail);
   if (field.linkId !== undefined && typeof field.linkId !== 'string') fail(`${path}.linkId`, 'linkId must be a string, the FHIR item the field came from.');
+  checkFhirType(field, path, fail);
 
   if (type === 'display') {
     checkText(field.text, `${path}.text`, fail, true);
@@ -157,6 +213,27 @@ function checkField(field: Json, path: string, fail: Fail, walk: Walk): void {
     walk.attachmentBytes.total += SIGNATURE_MAX_CHARS;
   }
   if (field.initial !== undefined) checkInitial(field, path, fail);
+  if (field.prefillable !== undefined) checkPrefillable(field, path, fail, walk);
+}
+
+/** A prefillable field takes its starting value from the embedding page, so it must be one the page can set and the patient can send. */
+function checkPrefillable(field: Json, path: string, fail: Fail, walk: Walk): void {
+  const at = `${path}.prefillable`;
+  if (typeof field.prefillable !== 'boolean') return fail(at, 'prefillable must be true or false.');
+  if (!field.prefillable) return;
+  if (field.type === 'attachment' || field.type === 'signature') fail(at, `A ${String(field.type)} field cannot be prefilled; mark a question whose value is not PHI, such as the clinic location.`);
+  if (walk.insideRepeat) fail(at, 'A field inside a repeating group cannot be prefilled; move it out of the group.');
+  if (field.readOnly === true) fail(at, 'A read-only field cannot be prefilled, because its answer is never sent; remove readOnly or prefillable.');
+}
+
+function checkFhirType(field: Json, path: string, fail: Fail): void {
+  const fhirType = field.fhirType;
+  if (fhirType === undefined) return;
+  if (!(FHIR_TYPE_OVERRIDES as readonly unknown[]).includes(fhirType)) {
+    return fail(`${path}.fhirType`, `fhirType ${JSON.stringify(fhirType)} is not supported; use one of ${FHIR_TYPE_OVERRIDES.join(', ')}, or leave it out.`);
+  }
+  const expected = fhirType === 'quantity' ? 'number' : 'text';
+  if (field.type !== expected) fail(`${path}.fhirType`, `fhirType "${String(fhirType)}" belongs on a ${expected} field, not on a ${String(field.type)} field.`);
 }
 
 function checkGroup(field: Json, path: string, fail: Fail, walk: Walk): void {
@@ -246,6 +323,12 @@ function checkOptions(value: unknown, path: string, fail: Fail): void {
     }
     if (option.score !== undefined && (typeof option.score !== 'number' || !Number.isFinite(option.score))) {
       fail(`${path}[${index}].score`, `score must be a number, not ${JSON.stringify(option.score)}.`);
+    }
+    if (option.system !== undefined && (typeof option.system !== 'string' || option.system.trim() === '')) {
+      fail(`${path}[${index}].system`, 'system must be the URL of the code system, such as "http://loinc.org".');
+    }
+    if (option.valueType !== undefined && !(OPTION_VALUE_TYPES as readonly unknown[]).includes(option.valueType)) {
+      fail(`${path}[${index}].valueType`, `valueType must be one of ${OPTION_VALUE_TYPES.join(', ')}, or absent for a Coding.`);
     }
     if (values.has(option.value)) fail(`${path}[${index}].value`, `The option value "${option.value}" is used twice in this field.`);
     values.add(option.value);

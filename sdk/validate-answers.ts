@@ -1,4 +1,5 @@
 import { isEnabled, type AnswerScope } from './conditions';
+import { formFields } from './consent';
 import { ATTACHMENT_MAX_BYTES, DEFAULT_MAX_REPEATS, SIGNATURE_MAX_CHARS, type AnswerField, type AnswerValue, type Answers, type Field, type FormDefinition, type GroupField } from './form-definition';
 
 /** Stable codes for a rejected answer; the widget maps each to a sentence. */
@@ -47,7 +48,8 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;
 
 /**
  * Validates answers against a form definition and returns every problem found,
- * in field order. The widget runs it before encrypting and the collector runs
+ * in field order. A consent form's authorization section (`sdk/consent.ts`)
+ * is validated after the form's own fields. The widget runs it before encrypting and the collector runs
  * it after decrypting, so both apply the same rules.
  *
  * @param today The current date, for `min`/`max` of `today`: a `YYYY-MM-DD`
@@ -59,7 +61,7 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;
  */
 export function validateAnswers(form: FormDefinition, answers: Answers, today: Today): AnswerError[] {
   const errors: AnswerError[] = [];
-  validateScope(form.fields, { own: answers }, '', today, errors);
+  validateScope(formFields(form), { own: answers }, '', today, errors);
   return errors;
 }
 

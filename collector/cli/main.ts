@@ -23,10 +23,13 @@ async function main(argv: string[]): Promise<number> {
   const config = readConfig();
   const actor = process.env.SEALPOST_ACTOR || `cli:${os.userInfo().username}`;
 
+  // An export with --out is written here, wherever the command ran, and readable by this user only: it holds PHI.
+  const finish = (result: CommandResult) => (request.name === 'submissions.export' ? writeOutput(request.out, result, 0o600) : result);
+
   // Embedded mode: a running collector owns the folder, so ask it to run the command.
   if (!config.databaseUrl) {
     const remote = await sendControlCommand(config.dataDir, request, actor);
-    if (remote) return print(remote);
+    if (remote) return print(await finish(remote));
   }
 
   // A read in a mistyped SEALPOST_DATA_DIR must not quietly create an empty
@@ -40,19 +43,19 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'error', process.stderr);
   const runtime = await openRuntime(config, logger);
   try {
-    return print(await runCommand(runtime, request, actor));
+    return print(await finish(await runCommand(runtime, request, actor)));
   } finally {
     await runtime.close();
   }
 }
 
-/** Writes a converted definition to `--out` FILE, when given, instead of stdout. */
-async function writeOutput(out: string | undefined, result: CommandResult): Promise<CommandResult> {
+/** Writes a command's output to `--out` FILE, when given, instead of stdout. */
+async function writeOutput(out: string | undefined, result: CommandResult, mode = 0o644): Promise<CommandResult> {
   if (!out || result.exitCode !== 0) return result;
 
   const file = path.resolve(out);
   try {
-    await writeFile(file, result.stdout);
+    await writeFile(file, result.stdout, { mode });
   } catch (error) {
     throw new UsageError(`Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check the folder exists and is writable.`);
   }
@@ -85,7 +88,7 @@ async function completeRequest(request: CommandRequest): Promise<CommandRequest>
 
 class UsageError extends Error {}
 
-const READ_ONLY = new Set<CommandRequest['name']>(['forms.list', 'submissions.list', 'submissions.show', 'audit.verify', 'audit.list', 'users.list', 'workflows.list', 'apikeys.list']);
+const READ_ONLY = new Set<CommandRequest['name']>(['forms.list', 'submissions.list', 'submissions.show', 'submissions.export', 'audit.verify', 'audit.list', 'users.list', 'workflows.list', 'apikeys.list']);
 
 function describeReadError(error: NodeJS.ErrnoException): string {
   switch (error.code) {

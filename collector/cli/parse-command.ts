@@ -5,6 +5,7 @@ export type CommandRequest =
   | { name: 'forms.list' }
   | { name: 'submissions.list'; formId?: string; limit: number; json: boolean }
   | { name: 'submissions.show'; id: string; json: boolean }
+  | { name: 'submissions.export'; id: string; format: 'json' | 'fhir'; out?: string }
   | { name: 'audit.verify' }
   | { name: 'audit.list'; limit: number }
   | { name: 'users.add'; email: string; role: string; password?: string }
@@ -42,6 +43,11 @@ Commands:
   submissions show ID      Decrypt one submission and print its answers. Writes
                            an audit entry naming you, the submission and the time.
     --json                 Print the decrypted answers as JSON.
+  submissions export ID    Decrypt one submission and print it for another
+                           system. Writes an audit entry (submission.export).
+    --format FORMAT        json (default: metadata and answers) or fhir (an
+                           HL7 FHIR R4 QuestionnaireResponse).
+    --out FILE             Write it to FILE (readable by you only) instead.
   audit verify             Check the audit log's hash chain. Exits with 1 and
                            names the first broken entry if it is not intact.
   audit list               Show the newest audit entries.
@@ -120,6 +126,13 @@ export function parseCommand(argv: string[]): ParsedArgs {
     }
     case 'submissions show':
       return target ? { kind: 'command', request: { name: 'submissions.show', id: target, json } } : missing('submissions show ID', 'a submission id from `submissions list`');
+    case 'submissions export': {
+      if (!target) return missing('submissions export ID --format fhir|json', 'a submission id from `submissions list`');
+      const format = flags.get('format') ?? 'json';
+      if (format !== 'json' && format !== 'fhir') return { kind: 'usage_error', message: `--format ${String(format)} is not supported; use --format fhir (a FHIR R4 QuestionnaireResponse) or --format json.` };
+      const out = flags.get('out');
+      return { kind: 'command', request: { name: 'submissions.export', id: target, format, ...(typeof out === 'string' ? { out } : {}) } };
+    }
     case 'audit verify':
       return { kind: 'command', request: { name: 'audit.verify' } };
     case 'audit list':
@@ -196,10 +209,10 @@ function missing(usage: string, what: string): ParsedArgs {
   return { kind: 'usage_error', message: `Missing argument: \`${usage}\` needs ${what}.` };
 }
 
-const VALUE_FLAGS = new Set(['form', 'limit', 'role', 'name', 'id', 'version', 'out']);
+const VALUE_FLAGS = new Set(['form', 'limit', 'role', 'name', 'id', 'version', 'out', 'format']);
 const REPEATED_FLAGS = new Set(['allow-origin']);
 const BOOLEAN_FLAGS = new Set(['json', 'help', 'publish']);
-const FLAG_EXAMPLES: Record<string, string> = { limit: '20', role: 'reviewer', name: 'billing-service', 'allow-origin': 'https://clinic.example', version: '2', out: 'form.json' };
+const FLAG_EXAMPLES: Record<string, string> = { limit: '20', role: 'reviewer', name: 'billing-service', 'allow-origin': 'https://clinic.example', version: '2', out: 'form.json', format: 'fhir' };
 
 function readFlags(argv: string[]): { flags: Map<string, string | true>; repeated: Map<string, string[]>; positional: string[] } | Error {
   const flags = new Map<string, string | true>();

@@ -1,4 +1,5 @@
 import type { AnswerValue, Answers, Field, FormDefinition, SubmissionPayload } from '../../sdk/form-definition';
+import { formFields } from '../../sdk/consent';
 import { formatReceipt } from '../../sdk/ids';
 import { localize } from '../../sdk/localize';
 import { createApiKey, listApiKeys, revokeApiKey } from '../api-keys/api-key-store';
@@ -10,6 +11,8 @@ import { generateMasterKey } from '../keys/master-key';
 import type { Runtime } from '../runtime';
 import { generateInitialPassword } from '../staff/password-hash';
 import { createStaffUser, listStaffUsers, parseRole } from '../staff/staff-users';
+import { toQuestionnaireResponse } from '../forms/fhir/export-response';
+import { exportedJson } from '../submissions/export-submission';
 import { listSubmissions, readSubmission } from '../submissions/read-submissions';
 import { listWorkflows, publishWorkflow } from '../workflows/publish-workflow';
 import { systemResolver } from '../workflows/webhooks/url-guard';
@@ -58,15 +61,22 @@ async function execute({ db, custody, staffKeys, masterKey }: Pick<Runtime, 'db'
     }
     case 'submissions.show': {
       const { metadata, form, payload } = await readSubmission(db, custody, request.id, { actor, via: 'cli' });
-      if (request.json) return JSON.stringify({ ...metadata, locale: payload.locale, answers: payload.answers }, null, 2);
+      if (request.json) return JSON.stringify(exportedJson(metadata, payload), null, 2);
+      const consent = payload.consent ? [`Consent:  the ${payload.consent.locale} authorization text of version ${payload.consent.formVersion}, SHA-256 ${payload.consent.textSha256}`] : [];
       return [
         `Submission ${formatReceipt(metadata.id)}`,
         `Form:     ${metadata.formId}, version ${metadata.formVersion}`,
         `Received: ${metadata.receivedAt.toISOString()}`,
         `Language: ${payload.locale}`,
+        ...consent,
         '',
         ...answerLines(form, payload),
       ].join('\n');
+    }
+    case 'submissions.export': {
+      const { metadata, form, payload } = await readSubmission(db, custody, request.id, { actor, via: 'cli', export: { format: request.format } });
+      const document = request.format === 'fhir' ? toQuestionnaireResponse(metadata, form, payload) : exportedJson(metadata, payload);
+      return JSON.stringify(document, null, 2);
     }
     case 'audit.verify': {
       const result = await verifyAuditLog(db);
@@ -128,7 +138,7 @@ async function execute({ db, custody, staffKeys, masterKey }: Pick<Runtime, 'db'
 }
 
 function answerLines(form: FormDefinition, payload: SubmissionPayload): string[] {
-  return fieldLines(form.fields, payload.answers, '');
+  return fieldLines(formFields(form), payload.answers, '');
 }
 
 /** Lists the answers of plain groups' fields in place, and each repeating group instance under a heading. */

@@ -1,16 +1,22 @@
 import type { FormDefinition, Locale } from '../../sdk/form-definition';
-import { localize } from '../../sdk/localize';
+import { formLanguage, localize, primaryLanguage } from '../../sdk/localize';
 
 const NOT_FOUND = {
   en: { title: 'Form not found', body: 'This form is not available. Please contact the clinic.' },
   es: { title: 'Formulario no encontrado', body: 'Este formulario no está disponible. Comuníquese con la clínica.' },
 } as const;
 
-/** The HTML document that runs inside the iframe; the form app renders into it. */
-export function embedPage(form: FormDefinition, locale: Locale): string {
+/**
+ * The HTML document that runs inside the iframe; the form app renders into
+ * it. `requested` is the language the page asked for, such as `es` or `ar`;
+ * the document takes the language and direction of the form's texts.
+ */
+export function embedPage(form: FormDefinition, requested: string | undefined): string {
+  const { locale, contentLanguage, dir } = formLanguage(form, requested);
   const title = escapeHtml(localize(form.title, locale));
+  const lang = primaryLanguage(requested) || locale;
   return `<!doctype html>
-<html lang="${locale}">
+<html lang="${escapeHtml(contentLanguage)}" dir="${dir}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -20,7 +26,7 @@ export function embedPage(form: FormDefinition, locale: Locale): string {
 <script type="module" src="/embed/assets/form-app.js"></script>
 </head>
 <body>
-<sealpost-form-app form="${escapeHtml(form.id)}" lang="${locale}"></sealpost-form-app>
+<sealpost-form-app form="${escapeHtml(form.id)}" lang="${lang}"></sealpost-form-app>
 </body>
 </html>
 `;

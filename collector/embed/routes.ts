@@ -31,7 +31,7 @@ export function embedRoutes(ctx: AppContext) {
     })
     .get('/embed/forms/:formId', async (c) => {
       const formId = c.req.param('formId');
-      const locale = resolveLocale(c.req.query('lang'));
+      const requested = c.req.query('lang');
       const form = await findFormVersion(ctx.db, formId);
 
       c.header('Cache-Control', 'no-store');
@@ -39,11 +39,11 @@ export function embedRoutes(ctx: AppContext) {
       c.header('X-Content-Type-Options', 'nosniff');
       if (!form) {
         c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *");
-        return c.html(notFoundPage(locale), 404);
+        return c.html(notFoundPage(resolveLocale(requested)), 404);
       }
 
       c.header('Content-Security-Policy', embedCsp(form.allowedOrigins));
-      return c.html(embedPage(form, locale));
+      return c.html(embedPage(form, requested));
     });
 }
 

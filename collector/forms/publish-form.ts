@@ -4,7 +4,7 @@ import type { FormDefinition } from '../../sdk/form-definition';
 import { parseFormDefinition } from '../../sdk/parse-form';
 import { appendAudit } from '../audit/audit-log';
 import type { Database } from '../db/open-database';
-import { forms, formVersions } from '../db/schema';
+import { consentTexts, forms, formVersions } from '../db/schema';
 import { HttpError } from '../http/http-error';
 import type { KeyCustody } from '../keys/key-custody';
 
@@ -59,12 +59,31 @@ export async function publishForm(db: Database, custody: KeyCustody, input: unkn
       await tx.insert(forms).values({ id: form.id, currentVersion: form.version });
     }
     await tx.insert(formVersions).values({ formId: form.id, version: form.version, definition: form, definitionSha256: digest });
+    const consent = consentTextRows(form);
+    if (consent.length > 0) await tx.insert(consentTexts).values(consent);
 
     const key = (await custody.currentKey(form.id, tx)) ?? (await custody.createKey(form.id, tx));
-    await appendAudit(tx, { actor, action: 'form.publish', subjectType: 'form', subjectId: form.id, details: { version: form.version, sha256: digest, kid: key.kid } });
+    const consentSha256 = consent.length > 0 ? Object.fromEntries(consent.map((row) => [row.locale, row.textSha256])) : undefined;
+    await appendAudit(tx, { actor, action: 'form.publish', subjectType: 'form', subjectId: form.id, details: { version: form.version, sha256: digest, kid: key.kid, ...(consentSha256 ? { consentSha256 } : {}) } });
 
     return { formId: form.id, version: form.version, kid: key.kid, status: existing ? ('new_version' as const) : ('created' as const) };
   });
+}
+
+/**
+ * The authorization texts of a consent form version, one row per language,
+ * each with the SHA-256 of its UTF-8 bytes: the hash a patient's browser
+ * computes over the text it shows, and the collector checks on submit.
+ */
+export function consentTextRows(form: FormDefinition): { formId: string; formVersion: number; locale: string; text: string; textSha256: string }[] {
+  if (!form.consent) return [];
+  return Object.entries(form.consent.text).map(([locale, text]) => ({
+    formId: form.id,
+    formVersion: form.version,
+    locale,
+    text,
+    textSha256: createHash('sha256').update(text, 'utf8').digest('hex'),
+  }));
 }
 
 /** SHA-256 of the definition's JSON, as published. */

@@ -28,7 +28,10 @@ export const STAFF_ROUTES = {
   changePassword: { method: 'POST', path: '/session/password', roles: EVERYONE },
   listSubmissions: { method: 'GET', path: '/submissions', roles: PHI_READERS },
   showSubmission: { method: 'GET', path: '/submissions/:id', roles: PHI_READERS },
+  /** `?format=json` (default) or `?format=fhir` for a FHIR R4 QuestionnaireResponse; audited as `submission.export`. */
   exportSubmission: { method: 'GET', path: '/submissions/:id/export', roles: PHI_READERS },
+  /** The PHI-free consent ledger: form, version, text hash, language, time and submission id of each signed consent. */
+  listConsents: { method: 'GET', path: '/consents', roles: PHI_READERS },
   submissionStatistics: { method: 'GET', path: '/statistics/submissions', roles: EVERYONE },
   listAudit: { method: 'GET', path: '/audit', roles: PHI_READERS },
   verifyAudit: { method: 'GET', path: '/audit/verification', roles: PHI_READERS },
@@ -43,5 +46,5 @@ export const STAFF_ROUTES = {
   listWorkflows: { method: 'GET', path: '/workflows', roles: REPORTERS },
 } as const satisfies Record<string, StaffRoute>;
 
-/** Audit actions a reviewer may list: reads of submissions, not account or key changes. */
-export const REVIEWER_AUDIT_ACTIONS = ['submission.decrypt'] as const;
+/** Audit actions a reviewer may list: reads and exports of submissions, not account or key changes. */
+export const REVIEWER_AUDIT_ACTIONS = ['submission.decrypt', 'submission.export'] as const;

@@ -3,9 +3,12 @@ import { Hono, type Handler } from 'hono';
 import type { AppContext } from '../app-context';
 import { recordAudit, verifyAuditLog } from '../audit/audit-log';
 import { staffUsers } from '../db/schema';
+import { toQuestionnaireResponse } from '../forms/fhir/export-response';
 import { describeForms, rotateFormKey, setFormRetention } from '../forms/form-admin';
 import { publishForm } from '../forms/publish-form';
 import { HttpError } from '../http/http-error';
+import { listConsentLedger, signedConsent } from '../submissions/consent-ledger';
+import { exportFormat, exportedJson } from '../submissions/export-submission';
 import { readSubmission } from '../submissions/read-submissions';
 import { listWorkflowSummaries } from '../workflows/workflow-summary';
 import { listAuditPage } from './audit-page';
@@ -90,13 +93,26 @@ export function staffRoutes(ctx: AppContext) {
 
   on(STAFF_ROUTES.showSubmission, async (c) => {
     const { metadata, form, payload } = await readSubmission(db, ctx.custody, c.req.param('id')!, { actor: actor(c), via: 'console' });
-    return c.json({ submission: metadata, form, locale: payload.locale, answers: payload.answers });
+    const consent = await signedConsent(db, metadata.id, metadata.formId, payload);
+    return c.json({ submission: metadata, form, locale: payload.locale, answers: payload.answers, ...(consent ? { consent } : {}) });
   });
 
   on(STAFF_ROUTES.exportSubmission, async (c) => {
-    const { metadata, payload } = await readSubmission(db, ctx.custody, c.req.param('id')!, { actor: actor(c), via: 'console-export' });
-    c.header('Content-Disposition', `attachment; filename="submission-${metadata.id}.json"`);
-    return c.json({ ...metadata, locale: payload.locale, answers: payload.answers });
+    const format = exportFormat(c.req.query('format'));
+    const { metadata, form, payload } = await readSubmission(db, ctx.custody, c.req.param('id')!, { actor: actor(c), via: 'console', export: { format } });
+    if (format === 'json') {
+      c.header('Content-Disposition', `attachment; filename="submission-${metadata.id}.json"`);
+      return c.json(exportedJson(metadata, payload));
+    }
+    c.header('Content-Disposition', `attachment; filename="questionnaire-response-${metadata.id}.json"`);
+    c.header('Content-Type', 'application/fhir+json; charset=utf-8');
+    return c.body(JSON.stringify(toQuestionnaireResponse(metadata, form, payload), null, 2));
+  });
+
+  on(STAFF_ROUTES.listConsents, async (c) => {
+    const before = readQueryInteger('before', c.req.query('before'), undefined, Number.MAX_SAFE_INTEGER);
+    const limit = readQueryInteger('limit', c.req.query('limit'), 50, 500);
+    return c.json(await listConsentLedger(db, { formId: c.req.query('form'), before, limit }));
   });
 
   on(STAFF_ROUTES.submissionStatistics, async (c) => c.json({ items: await countSubmissions(db) }));

@@ -3,10 +3,11 @@ import { and, eq } from 'drizzle-orm';
 import type { SubmissionReceipt } from '../../sdk/form-definition';
 import { todayAnywhere, validateAnswers } from '../../sdk/validate-answers';
 import type { Database } from '../db/open-database';
-import { submissions } from '../db/schema';
+import { consentLedger, submissions } from '../db/schema';
 import { findFormVersion } from '../forms/form-store';
 import { HttpError } from '../http/http-error';
 import type { KeyCustody } from '../keys/key-custody';
+import { checkConsent } from './check-consent';
 import { decryptSubmission } from './decrypt-submission';
 import { parseEnvelope } from './parse-envelope';
 
@@ -19,7 +20,9 @@ export interface AcceptResult {
 /**
  * Checks, decrypts in memory, validates and stores one submission. The
  * plaintext never leaves this function: only the ciphertext and PHI-free
- * metadata are written, and the receipt is returned after the commit.
+ * metadata are written, and the receipt is returned after the commit. A
+ * consent form's submission must carry the hash of the published text the
+ * patient saw; its row in the consent ledger commits with the submission.
  */
 export async function acceptSubmission(db: Database, custody: KeyCustody, formId: string, body: unknown, now = new Date()): Promise<AcceptResult> {
   const envelope = parseEnvelope(body);
@@ -49,6 +52,8 @@ export async function acceptSubmission(db: Database, custody: KeyCustody, formId
     });
   }
 
+  const consent = await checkConsent(db, form, payload);
+
   const row = {
     id: newSubmissionId(),
     formId,
@@ -60,7 +65,15 @@ export async function acceptSubmission(db: Database, custody: KeyCustody, formId
     byteSize: Buffer.byteLength(envelope.jwe),
     receivedAt: now,
   };
-  const inserted = await db.insert(submissions).values(row).onConflictDoNothing().returning({ id: submissions.id });
+  const inserted = consent
+    ? await db.transaction(async (tx) => {
+        const rows = await tx.insert(submissions).values(row).onConflictDoNothing().returning({ id: submissions.id });
+        if (rows.length === 1) {
+          await tx.insert(consentLedger).values({ formId, formVersion: row.formVersion, locale: consent.locale, textSha256: consent.textSha256, signedAt: now, submissionId: row.id });
+        }
+        return rows;
+      })
+    : await db.insert(submissions).values(row).onConflictDoNothing().returning({ id: submissions.id });
   if (inserted.length === 1) return { receipt: { id: row.id, receivedAt: now.toISOString() }, replayed: false };
 
   // Another request with the same key committed first.

@@ -39,15 +39,23 @@ export async function listSubmissions(db: Database, options: { formId?: string; 
     .limit(options.limit ?? 50);
 }
 
+/** Who reads a submission, through what, and whether it is an export (audited as `submission.export`, with its format). */
+export interface SubmissionReader {
+  actor: string;
+  via: string;
+  export?: { format: 'json' | 'fhir' };
+}
+
 /**
- * Decrypts one submission for a named reader. The audit entry is committed
+ * Decrypts one submission for a named reader. The audit entry
+ * (`submission.decrypt`, or `submission.export` for an export) is committed
  * before the plaintext is returned, so no read goes unrecorded.
  */
 export async function readSubmission(
   db: Database,
   custody: KeyCustody,
   id: string,
-  reader: { actor: string; via: string },
+  reader: SubmissionReader,
 ): Promise<{ metadata: SubmissionMetadata; form: FormDefinition; payload: SubmissionPayload }> {
   const normalized = id.replace(/-/g, '').toUpperCase();
   const [row] = await db.select({ ...metadataColumns, jwe: submissions.jwe }).from(submissions).where(eq(submissions.id, normalized)).limit(1);
@@ -64,10 +72,10 @@ export async function readSubmission(
   await db.transaction((tx) =>
     appendAudit(tx, {
       actor: reader.actor,
-      action: 'submission.decrypt',
+      action: reader.export ? 'submission.export' : 'submission.decrypt',
       subjectType: 'submission',
       subjectId: row.id,
-      details: { formId: row.formId, formVersion: row.formVersion, via: reader.via },
+      details: { formId: row.formId, formVersion: row.formVersion, via: reader.via, ...(reader.export ? { format: reader.export.format } : {}) },
     }),
   );
 

@@ -125,7 +125,7 @@ describe.skipIf(skipReason !== undefined)(skipReason ?? 'imported FHIR forms in 
     expect(await questions.count()).toBe(9);
     for (let index = 0; index < 9; index++) await questions.nth(index).getByLabel('Several days').check();
 
-    await page.getByRole('button', { name: 'Submit' }).click();
+    await reviewAndSubmit(page);
     await page.locator('sealpost-form-app .confirmation').waitFor();
     await page.close();
 
@@ -148,7 +148,7 @@ describe.skipIf(skipReason !== undefined)(skipReason ?? 'imported FHIR forms in 
     const content = Buffer.from('%PDF-1.4 referral letter');
     await input.setInputFiles({ name: 'referral.pdf', mimeType: 'application/pdf', buffer: content });
     await page.getByText('Choose a file of at most 1 MB for “attachment to be included”.').waitFor({ state: 'detached' });
-    await page.getByRole('button', { name: 'Submit' }).click();
+    await reviewAndSubmit(page);
     await page.locator('sealpost-form-app .confirmation').waitFor();
     await page.close();
 
@@ -157,6 +157,13 @@ describe.skipIf(skipReason !== undefined)(skipReason ?? 'imported FHIR forms in 
     const shown = JSON.parse((await runCli(['submissions', 'show', id, '--json'], env)).stdout) as { answers: Record<string, unknown> };
     expect(shown.answers['id-attachment']).toEqual({ name: 'referral.pdf', type: 'application/pdf', size: content.length, data: content.toString('base64') });
   });
+
+  /** Goes to the review page, which every form has, and submits from there. */
+  async function reviewAndSubmit(page: Page): Promise<void> {
+    await page.getByRole('button', { name: 'Review your answers' }).click();
+    await page.getByRole('heading', { name: 'Check your answers before you submit' }).waitFor();
+    await page.getByRole('button', { name: 'Submit' }).click();
+  }
 
   /** Reads the newest submission of a form through the CLI, which decrypts it. */
   async function newestAnswers(formId: string): Promise<Record<string, unknown>> {
@@ -176,7 +183,7 @@ describe.skipIf(skipReason !== undefined)(skipReason ?? 'imported FHIR forms in 
     await page.mouse.move(box.x + 120, box.y + 90, { steps: 8 });
     await page.mouse.move(box.x + 220, box.y + 30, { steps: 8 });
     await page.mouse.up();
-    await page.getByRole('button', { name: 'Submit' }).click();
+    await reviewAndSubmit(page);
     await page.locator('sealpost-form-app .confirmation').waitFor();
     await page.close();
 
@@ -187,11 +194,17 @@ describe.skipIf(skipReason !== undefined)(skipReason ?? 'imported FHIR forms in 
 
   it('signs by typing with the keyboard', async () => {
     const { page } = await openForm('consent');
-    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.getByRole('button', { name: 'Review your answers' }).click();
     await page.getByText('Sign “Your signature” by drawing or by typing your name.').first().waitFor();
 
     await page.getByLabel('Or type your full name to sign').focus();
     await page.keyboard.type('Ana Ruiz');
+    // Enter moves on to the review page, and the keyboard alone reaches Submit.
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Check your answers before you submit' }).waitFor();
+    for (let tab = 0; tab < 6 && (await page.evaluate(() => document.querySelector('sealpost-form-app')?.shadowRoot?.activeElement?.textContent?.trim())) !== 'Submit'; tab++) {
+      await page.keyboard.press('Tab');
+    }
     await page.keyboard.press('Enter');
     await page.locator('sealpost-form-app .confirmation').waitFor();
     await page.close();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../collector/db/open-database';
+import { axeViolations } from '../support/axe';
 import { launchChromium, chromiumMissing } from '../support/browser';
 import { ROOT, freePort, runCli, startScript, type Child } from '../support/processes';
 
@@ -95,8 +96,14 @@ describe.skipIf(chromiumMissing !== undefined)('intake form in Chromium', () => 
     await frame.getByLabel('High blood pressure').check();
     await frame.getByRole('radio', { name: 'Yes' }).check();
 
+    // Every form shows a review page before Submit, a form of one section too.
+    await frame.getByRole('button', { name: 'Review your answers' }).click();
+    await frame.getByRole('heading', { name: 'Check your answers before you submit' }).waitFor();
+    expect(await frame.locator('.review dd').first().textContent()).toBe(typed.fullName);
+    expect(await axeViolations(frame)).toEqual([]);
+
     // A double click must still submit once.
-    await frame.getByRole('button', { name: /submit/i }).dblclick();
+    await frame.getByRole('button', { name: 'Submit' }).dblclick();
 
     await page.waitForFunction(() => (window as unknown as { __spy: { events: { type: string }[] } }).__spy.events.some((event) => event.type === 'sealpost-submitted'));
     const spy = await page.evaluate(() => (window as unknown as { __spy: { keys: string[]; text: string[]; frameReads: string[]; events: { type: string; detail: { receiptId?: string } }[] } }).__spy);
@@ -144,10 +151,10 @@ describe.skipIf(chromiumMissing !== undefined)('intake form in Chromium', () => 
   it('submits on the first click after fixing errors', async () => {
     const page = await openHostPage(`${siteUrl}/intake.html`);
     const frame = await formFrame(page);
-    const submit = frame.getByRole('button', { name: /submit/i });
+    const review = frame.getByRole('button', { name: 'Review your answers' });
 
-    // A failed submit shows an error under every required field and a summary above them.
-    await submit.click();
+    // A failed attempt shows an error under every required field and a summary above them.
+    await review.click();
     await frame.locator('#error-summary').waitFor();
 
     await frame.getByLabel('Full name').fill('Corrected Patient');
@@ -159,7 +166,9 @@ describe.skipIf(chromiumMissing !== undefined)('intake form in Chromium', () => 
 
     // Focus leaves the email field as the button is pressed, which clears its error.
     // The layout must not move under the pointer before the click completes.
-    await submit.click();
+    await review.click();
+    await frame.getByRole('heading', { name: 'Check your answers before you submit' }).waitFor();
+    await frame.getByRole('button', { name: 'Submit' }).click();
     await page.waitForFunction(() => (window as unknown as { __spy: { events: { type: string }[] } }).__spy.events.some((event) => event.type === 'sealpost-submitted'));
     await page.close();
   });

@@ -51,7 +51,7 @@ describe.skipIf(chromiumMissing !== undefined)(chromiumMissing ?? 'idle timeout 
 
   it('applies the host theme inside the frame', async () => {
     const { page, frame } = await openPhq9();
-    const submit = frame.getByRole('button', { name: 'Submit' });
+    const submit = frame.getByRole('button', { name: 'Review your answers' });
 
     await expect.poll(() => submit.evaluate((button) => getComputedStyle(button).backgroundColor)).toBe('rgb(47, 93, 80)');
     expect(await submit.evaluate((button) => getComputedStyle(button).borderTopLeftRadius)).toBe('8px');

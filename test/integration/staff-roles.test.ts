@@ -118,7 +118,32 @@ describe.each(drivers)('staff roles on %s', (driver) => {
     expect(response.headers.get('content-disposition')).toBe(`attachment; filename="submission-${submissionId}.json"`);
     expect(((await response.json()) as { answers: unknown }).answers).toEqual(answers);
     const [entry] = await database.db.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
-    expect(entry).toMatchObject({ action: 'submission.decrypt', subjectId: submissionId, details: { via: 'console-export' } });
+    expect(entry).toMatchObject({ action: 'submission.export', subjectId: submissionId, details: { via: 'console', format: 'json' } });
+  });
+
+  it('exports a submission as a FHIR QuestionnaireResponse with an audit entry', async () => {
+    const cookie = await sessionCookieFor(database.db, collector.staff, users.reviewer.id);
+    const response = await collector.app.request(`/v1/staff/submissions/${submissionId}/export?format=fhir`, { headers: { cookie } });
+    const resource = (await response.json()) as { resourceType: string; id: string; item: { linkId: string; answer: Record<string, unknown>[] }[] };
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/fhir+json; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="questionnaire-response-${submissionId}.json"`);
+    expect(resource.resourceType).toBe('QuestionnaireResponse');
+    expect(resource.id).toBe(submissionId);
+    expect(resource.item.find((item) => item.linkId === 'full-name')?.answer).toEqual([{ valueString: answers['full-name'] }]);
+    const [entry] = await database.db.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
+    expect(entry).toMatchObject({ action: 'submission.export', actor: `staff:${users.reviewer.id}`, subjectId: submissionId, details: { via: 'console', format: 'fhir' } });
+  });
+
+  it('rejects an unknown export format before decrypting', async () => {
+    const cookie = await sessionCookieFor(database.db, collector.staff, users.reviewer.id);
+    const before = await database.db.select().from(auditLog);
+    const response = await collector.app.request(`/v1/staff/submissions/${submissionId}/export?format=xml`, { headers: { cookie } });
+
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as ErrorBody).error.code).toBe('invalid_format');
+    expect(await database.db.select().from(auditLog)).toHaveLength(before.length);
   });
 
   it('decrypts nothing for a forbidden role', async () => {
@@ -135,7 +160,7 @@ describe.each(drivers)('staff roles on %s', (driver) => {
     const cookie = await sessionCookieFor(database.db, collector.staff, users.reviewer.id);
     const body = (await (await collector.app.request('/v1/staff/audit?limit=500', { headers: { cookie } })).json()) as { items: { action: string }[] };
     expect(body.items.length).toBeGreaterThan(0);
-    expect(new Set(body.items.map((item) => item.action))).toEqual(new Set(['submission.decrypt']));
+    expect(new Set(body.items.map((item) => item.action))).toEqual(new Set(['submission.decrypt', 'submission.export']));
   });
 
   it('shows admins every audit entry', async () => {

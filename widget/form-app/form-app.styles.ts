@@ -144,6 +144,17 @@ export const formAppStyles = css`
     padding: 0 0.25rem;
   }
 
+  /* A consent form's authorization text, set off from the answers below it. Logical properties follow dir="rtl". */
+  .consent .display {
+    border-inline-start: 4px solid var(--sealpost-accent, #1d4ed8);
+    margin: 0 0 1.5rem;
+    padding-inline-start: 1rem;
+  }
+
+  .display p {
+    margin: 0 0 0.75rem;
+  }
+
   .instance {
     border: 1px dashed var(--sealpost-border, #57606a);
     border-radius: var(--sealpost-radius, 4px);

@@ -11,7 +11,7 @@ export interface Section {
 
 /**
  * Splits a form into steps: each top-level group is one, and fields between
- * groups form one each. A form with fewer than two steps is shown whole.
+ * groups form one each. A form of one step shows no progress indicator.
  *
  * @example
  * splitSections(definition.fields).length; // 3 for [consent text, group "About you", group "History"]
@@ -71,7 +71,10 @@ export class StepNavigation {
     private readonly focus: (id: string) => void,
   ) {}
 
-  /** True when the form shows one section per step, with a review page before submit. */
+  /**
+   * True when the form shows one section per step, with a progress indicator.
+   * Every form, paged or not, has a review page before submit.
+   */
   get paged(): boolean {
     return this.sections.length > 1;
   }
@@ -90,7 +93,8 @@ export class StepNavigation {
     this.reviewing = false;
   }
 
-  goTo(step: number, focusId = 'step-progress'): void {
+  /** Shows a step and focuses its progress text, or the form's title when the form has one step. */
+  goTo(step: number, focusId = this.paged ? 'step-progress' : 'form-title'): void {
     this.step = step;
     this.reviewing = false;
     this.changed();
@@ -111,7 +115,7 @@ export class StepNavigation {
   /** Shows the step of a field name without moving focus; returns true when the step changed. */
   reveal(name: string): boolean {
     const section = sectionOfName(this.sections, name);
-    if (!this.paged || section === -1 || (section === this.step && !this.reviewing)) return false;
+    if (section === -1 || (section === this.step && !this.reviewing)) return false;
 
     this.step = section;
     this.reviewing = false;

@@ -3,7 +3,7 @@ import type { BooleanField, CheckboxField, CheckboxGroupField, ChoiceField, Fiel
 import { localize } from '../../sdk/localize';
 import { UI_MESSAGES } from '../../sdk/messages';
 import { controlId, optionId } from './field-ids';
-import { describedBy, errorText, helpText, named, requiredMarker, type FieldContext, type Named } from './render-fields';
+import { autocompleteOf, describedBy, errorText, helpText, named, requiredMarker, type FieldContext, type Named } from './render-fields';
 
 type ChoiceKind = ChoiceField | CheckboxGroupField | CheckboxField | BooleanField;
 
@@ -30,7 +30,7 @@ function renderCheckbox(item: Named<CheckboxField>): TemplateResult {
     <div class="field" data-field=${field.id}>
       ${helpText(item)} ${errorText(item)}
       <div class="option">
-        <input id=${id} name=${name} type="checkbox" ?required=${field.required} ?disabled=${field.readOnly} ?checked=${field.initial === true}
+        <input id=${id} name=${name} type="checkbox" ?required=${field.required} ?disabled=${field.readOnly} ?checked=${field.initial === true} autocomplete=${autocompleteOf(item)}
           aria-invalid=${item.error ? 'true' : nothing} aria-describedby=${describedBy(item)} />
         <label for=${id}>${localize(field.label, item.locale)}${requiredMarker(field)}</label>
       </div>
@@ -63,7 +63,7 @@ function renderGroup(item: Named<ChoiceField | CheckboxGroupField | BooleanField
         ${options.map(
           (option, index) => html`
             <div class="option">
-              <input id=${optionId(name, index)} name=${name} type=${type} value=${option.value} ?disabled=${field.readOnly}
+              <input id=${optionId(name, index)} name=${name} type=${type} value=${option.value} ?disabled=${field.readOnly} autocomplete=${autocompleteOf(item)}
                 ?checked=${initial.includes(option.value)} ?required=${type === 'radio' && field.required} aria-invalid=${invalid} />
               <label for=${optionId(name, index)}>${localize(option.label, locale)}</label>
             </div>

@@ -6,7 +6,7 @@ import { ATTACHMENT_MAX_BYTES } from '../../sdk/form-definition';
 import { formatBytes } from './error-messages';
 import { controlId, listId, unitId } from './field-ids';
 import { formatMessage } from './format-message';
-import { describedBy, errorText, helpText, named, requiredMarker, type FieldContext, type Named } from './render-fields';
+import { autocompleteOf, describedBy, errorText, helpText, named, requiredMarker, type FieldContext, type Named } from './render-fields';
 
 /** Fields with one labelled control: text kinds, dates and times, number, select and open choice. */
 export type SingleControlField = Exclude<AnswerField, CheckboxField | CheckboxGroupField | BooleanField | (ChoiceField & { type: 'radio' })>;
@@ -33,19 +33,20 @@ function renderControl(item: Named<SingleControlField>, today: string): Template
   switch (field.type) {
     case 'textarea':
       return html`<textarea id=${id} name=${name} rows="5" ?required=${field.required} ?readonly=${field.readOnly}
-        autocomplete=${field.autocomplete ?? nothing} aria-invalid=${invalid} aria-describedby=${describedBy(item)}
+        autocomplete=${autocompleteOf(item, field.autocomplete)} aria-invalid=${invalid} aria-describedby=${describedBy(item)}
         .defaultValue=${initial === nothing ? '' : initial}></textarea>`;
     case 'number':
       return renderNumber(item as Named<NumberField>, initial);
     case 'attachment': {
       // The limit is stated before the patient picks a file, and checked again before encryption.
       const limit = formatBytes(Math.min(field.maxBytes ?? ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_BYTES), item.locale);
-      return html`<input id=${id} name=${name} type="file" ?required=${field.required} ?disabled=${field.readOnly}
+      return html`<input id=${id} name=${name} type="file" ?required=${field.required} ?disabled=${field.readOnly} autocomplete=${autocompleteOf(item)}
           accept=${field.accept?.join(',') ?? nothing} aria-invalid=${invalid} aria-describedby=${describedBy(item)} />
         <p class="help" id=${unitId(name)}>${formatMessage(UI_MESSAGES.fileLimit, item.locale, { limit })}</p>`;
     }
     case 'select':
-      return html`<select id=${id} name=${name} ?required=${field.required} ?disabled=${field.readOnly} aria-invalid=${invalid} aria-describedby=${describedBy(item)}>
+      return html`<select id=${id} name=${name} ?required=${field.required} ?disabled=${field.readOnly} autocomplete=${autocompleteOf(item)}
+        aria-invalid=${invalid} aria-describedby=${describedBy(item)}>
         <option value="">${localize(UI_MESSAGES.selectPlaceholder, item.locale)}</option>
         ${field.options.map((option) => html`<option value=${option.value} ?selected=${field.initial === option.value}>${localize(option.label, item.locale)}</option>`)}
       </select>`;
@@ -54,7 +55,7 @@ function renderControl(item: Named<SingleControlField>, today: string): Template
       // stays a valid answer; reading the answer turns a label back into its value.
       const label = (value: string) => localize(field.options.find((option) => option.value === value)?.label, item.locale) || value;
       return html`<input id=${id} name=${name} type="text" list=${listId(name)} ?required=${field.required} ?readonly=${field.readOnly}
-          maxlength=${field.maxLength ?? nothing} value=${initial === nothing ? nothing : label(initial)} aria-invalid=${invalid} aria-describedby=${describedBy(item)} />
+          autocomplete=${autocompleteOf(item)} maxlength=${field.maxLength ?? nothing} value=${initial === nothing ? nothing : label(initial)} aria-invalid=${invalid} aria-describedby=${describedBy(item)} />
         <datalist id=${listId(name)}>${field.options.map((option) => html`<option value=${localize(option.label, item.locale)}></option>`)}</datalist>`;
     }
     default: {
@@ -63,7 +64,7 @@ function renderControl(item: Named<SingleControlField>, today: string): Template
       const text = field.type === 'text' || field.type === 'email' || field.type === 'tel' || field.type === 'url' ? field : undefined;
       return html`<input id=${id} name=${name} type=${INPUT_TYPES[field.type as keyof typeof INPUT_TYPES]} ?required=${field.required} ?readonly=${field.readOnly}
         min=${limit(date?.min)} max=${limit(date?.max)}
-        maxlength=${text?.maxLength ?? nothing} autocomplete=${text?.autocomplete ?? date?.autocomplete ?? nothing}
+        maxlength=${text?.maxLength ?? nothing} autocomplete=${autocompleteOf(item, text?.autocomplete ?? date?.autocomplete)}
         spellcheck=${field.type === 'email' || field.type === 'url' ? 'false' : nothing} value=${initial}
         aria-invalid=${invalid} aria-describedby=${describedBy(item)} />`;
     }
@@ -74,6 +75,6 @@ function renderNumber(item: Named<NumberField>, initial: string | typeof nothing
   const { field, name } = item;
   const unit = field.unit ? html`<span class="unit" id=${unitId(name)}>${localize(field.unit, item.locale)}</span>` : nothing;
   return html`<span class="with-unit"><input id=${controlId(name)} name=${name} type="number" inputmode=${field.step === 1 ? 'numeric' : 'decimal'}
-    ?required=${field.required} ?readonly=${field.readOnly} min=${field.min ?? nothing} max=${field.max ?? nothing} step=${field.step ?? 'any'}
+    ?required=${field.required} ?readonly=${field.readOnly} min=${field.min ?? nothing} max=${field.max ?? nothing} step=${field.step ?? 'any'} autocomplete=${autocompleteOf(item)}
     value=${initial} aria-invalid=${item.error ? 'true' : nothing} aria-describedby=${describedBy(item)} />${unit}</span>`;
 }

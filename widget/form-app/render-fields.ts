@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { isEnabled, type AnswerScope } from '../../sdk/conditions';
-import type { AnswerField, Field, Locale } from '../../sdk/form-definition';
+import type { AnswerField, DisplayField, Field } from '../../sdk/form-definition';
 import { localize } from '../../sdk/localize';
 import { controlId, errorId, helpId, unitId } from './field-ids';
 import { renderChoiceField } from './render-choices';
@@ -18,7 +18,10 @@ export interface RepeatControls {
 
 /** Inputs of a field's template besides the field itself. */
 export interface FieldContext {
-  locale: Locale;
+  /** Language that texts are localized to, such as `en`, `es` or `ar`. */
+  locale: string;
+  /** Kiosk mode: browser autofill is off on every control, so nothing of one patient is offered to the next. */
+  kiosk: boolean;
   /** Today as `YYYY-MM-DD`, which replaces a date limit of `today`. */
   today: string;
   /** The error sentence of a field name, if any. */
@@ -51,7 +54,7 @@ export function renderFields(fields: Field[], context: FieldContext): TemplateRe
 export function renderField(field: Field, context: FieldContext): TemplateResult {
   switch (field.type) {
     case 'display':
-      return html`<p class="display" id=${controlId(context.prefix + field.id)}>${localize(field.text, context.locale)}</p>`;
+      return renderDisplay(field, context);
     case 'group':
       return renderGroup(field, context);
     case 'signature':
@@ -66,17 +69,33 @@ export function renderField(field: Field, context: FieldContext): TemplateResult
   }
 }
 
+/** Renders display text; a blank line in it starts a new paragraph. */
+function renderDisplay(field: DisplayField, context: FieldContext): TemplateResult {
+  const paragraphs = localize(field.text, context.locale).split(/\n\s*\n/);
+  if (paragraphs.length === 1) return html`<p class="display" id=${controlId(context.prefix + field.id)}>${paragraphs[0]}</p>`;
+  return html`<div class="display" id=${controlId(context.prefix + field.id)}>${paragraphs.map((paragraph) => html`<p>${paragraph}</p>`)}</div>`;
+}
+
+/**
+ * Returns the `autocomplete` value of a control: `off` in kiosk mode,
+ * else the field's own token, else no attribute.
+ */
+export function autocompleteOf(context: Pick<FieldContext, 'kiosk'>, token?: string): string | typeof nothing {
+  return context.kiosk ? 'off' : (token ?? nothing);
+}
+
 /** A field with the name it has in the current scope and its error sentence. */
 export interface Named<F extends AnswerField = AnswerField> {
   field: F;
   name: string;
   error: string | undefined;
-  locale: Locale;
+  locale: string;
+  kiosk: boolean;
 }
 
 export function named<F extends AnswerField>(field: F, context: FieldContext): Named<F> {
   const name = context.prefix + field.id;
-  return { field, name, error: context.errorFor(name), locale: context.locale };
+  return { field, name, error: context.errorFor(name), locale: context.locale, kiosk: context.kiosk };
 }
 
 export function requiredMarker(field: AnswerField): TemplateResult | typeof nothing {

@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import { CONSENT_GROUP_ID } from '../../sdk/consent';
 import { DEFAULT_MAX_REPEATS, type Answers, type GroupField } from '../../sdk/form-definition';
 import { localize } from '../../sdk/localize';
 import { UI_MESSAGES } from '../../sdk/messages';
@@ -18,7 +19,8 @@ export function renderGroup(group: GroupField, context: FieldContext): TemplateR
   const help = group.help ? html`<p class="help" id=${helpId(name)}>${localize(group.help, context.locale)}</p>` : nothing;
 
   if (!group.repeats) {
-    return html`<fieldset class="group" id=${controlId(name)} aria-describedby=${group.help ? helpId(name) : nothing}>
+    // A consent form's authorization section is styled apart, with its text set off in a box.
+    return html`<fieldset class=${group.id === CONSENT_GROUP_ID ? 'group consent' : 'group'} id=${controlId(name)} aria-describedby=${group.help ? helpId(name) : nothing}>
       <legend>${label}</legend>${help}${renderFields(group.fields, context)}
     </fieldset>`;
   }

@@ -1,11 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Locale } from '../../sdk/form-definition';
 import { UI_MESSAGES } from '../../sdk/messages';
 import { formatDuration } from './format-duration';
 import { formatMessage } from './format-message';
 
 /** States the idle limit up front, or, once it has passed, that the answers were cleared. */
-export function renderIdleNotice(locale: Locale, limitSeconds: number, timedOut: boolean): TemplateResult {
+export function renderIdleNotice(locale: string, limitSeconds: number, timedOut: boolean): TemplateResult {
   const time = formatDuration(limitSeconds, locale);
   if (timedOut) return html`<p class="notice" id="timeout-notice" role="status" tabindex="-1">${formatMessage(UI_MESSAGES.timedOut, locale, { time })}</p>`;
   return html`<p class="help idle-notice">${formatMessage(UI_MESSAGES.idleNotice, locale, { time })}</p>`;
@@ -15,7 +14,7 @@ export function renderIdleNotice(locale: Locale, limitSeconds: number, timedOut:
  * Renders the idle warning as a modal alert dialog. Its description is a
  * polite live region, which the timer changes only every 30 seconds.
  */
-export function renderIdleWarning(locale: Locale, remainingSeconds: number | undefined, keepWorking: () => void): TemplateResult | typeof nothing {
+export function renderIdleWarning(locale: string, remainingSeconds: number | undefined, keepWorking: () => void): TemplateResult | typeof nothing {
   if (remainingSeconds === undefined) return nothing;
 
   const time = formatDuration(remainingSeconds, locale);

@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { isEnabled, type AnswerScope } from '../../sdk/conditions';
-import type { AnswerField, AnswerValue, Answers, Field, Locale } from '../../sdk/form-definition';
+import type { AnswerField, AnswerValue, Answers, Field } from '../../sdk/form-definition';
 import { localize } from '../../sdk/localize';
 import { UI_MESSAGES } from '../../sdk/messages';
 import type { Section } from './form-steps';
@@ -8,12 +8,13 @@ import { formatMessage } from './format-message';
 
 /**
  * Renders the review page: every shown question of each step with its answer
- * as the patient will send it, and a button that goes back to the step.
+ * as the patient will send it, and a button that goes back to the step. A
+ * form of one section has a review page too, with one "Change your answers".
  *
  * @example
  * html`${renderReview(splitSections(definition.fields), answers, 'en', (step) => steps.goTo(step))}`
  */
-export function renderReview(sections: Section[], answers: Answers, locale: Locale, goTo: (step: number) => void): TemplateResult {
+export function renderReview(sections: Section[], answers: Answers, locale: string, goTo: (step: number) => void): TemplateResult {
   return html`
     <section class="review" aria-labelledby="review-title">
       <h2 id="review-title" tabindex="-1">${localize(UI_MESSAGES.reviewTitle, locale)}</h2>
@@ -23,7 +24,7 @@ export function renderReview(sections: Section[], answers: Answers, locale: Loca
             ${section.title ? html`<h3>${localize(section.title, locale)}</h3>` : nothing}
             <dl>${reviewItems(section.fields, { own: answers }, locale)}</dl>
             <button type="button" class="secondary" @click=${() => goTo(index)}>
-              ${formatMessage(UI_MESSAGES.changeStep, locale, { number: String(index + 1) })}
+              ${sections.length === 1 ? formatMessage(UI_MESSAGES.changeAnswers, locale) : formatMessage(UI_MESSAGES.changeStep, locale, { number: String(index + 1) })}
             </button>
           </div>
         `,
@@ -32,7 +33,7 @@ export function renderReview(sections: Section[], answers: Answers, locale: Loca
   `;
 }
 
-function reviewItems(fields: Field[], scope: AnswerScope, locale: Locale): TemplateResult[] {
+function reviewItems(fields: Field[], scope: AnswerScope, locale: string): TemplateResult[] {
   return fields.flatMap((field) => {
     if (field.type === 'display' || !isEnabled(field, scope)) return [];
     if (field.type === 'group' && !field.repeats) return reviewItems(field.fields, scope, locale);
@@ -57,7 +58,7 @@ function reviewItems(fields: Field[], scope: AnswerScope, locale: Locale): Templ
  * @example
  * formatAnswer({ id: 'weight', type: 'number', label: 'Weight', unit: 'kg' }, 72.5, 'es'); // '72,5 kg'
  */
-export function formatAnswer(field: AnswerField, value: AnswerValue | undefined, locale: Locale): string {
+export function formatAnswer(field: AnswerField, value: AnswerValue | undefined, locale: string): string {
   if (field.readOnly && field.initial !== undefined) value = field.initial;
   if (value === undefined) return localize(UI_MESSAGES.notAnswered, locale);
 

@@ -3,7 +3,7 @@ import type { SignatureField } from '../../sdk/form-definition';
 import { localize } from '../../sdk/localize';
 import { UI_MESSAGES } from '../../sdk/messages';
 import { controlId, errorId, helpId } from './field-ids';
-import { describedBy, errorText, helpText, named, requiredMarker, type FieldContext } from './render-fields';
+import { autocompleteOf, describedBy, errorText, helpText, named, requiredMarker, type FieldContext } from './render-fields';
 
 /** Callbacks of the form app for a finished stroke and a cleared drawing. */
 export interface SignatureHandlers {
@@ -34,7 +34,7 @@ export function renderSignature(field: SignatureField, context: FieldContext, ha
         @pointerup=${(event: PointerEvent) => endStroke(event, name, handlers)} @pointercancel=${(event: PointerEvent) => endStroke(event, name, handlers)}></canvas>
       <button type="button" class="secondary" @click=${(event: Event) => clear(event, name, handlers)}>${localize(UI_MESSAGES.clearSignature, locale)}</button>
       <label for=${typedId}>${localize(UI_MESSAGES.signatureTyped, locale)}</label>
-      <input id=${typedId} name=${name} type="text" autocomplete="name" maxlength="200"
+      <input id=${typedId} name=${name} type="text" autocomplete=${autocompleteOf(context, 'name')} maxlength="200"
         aria-invalid=${item.error ? 'true' : nothing} aria-describedby=${[field.help ? helpId(name) : '', item.error ? errorId(name) : ''].join(' ').trim() || nothing} />
     </fieldset>
   `;

@@ -1,13 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Locale } from '../../sdk/form-definition';
 import { UI_MESSAGES } from '../../sdk/messages';
 import { formatMessage } from './format-message';
 
 /** Position of the patient in a form, and the handlers of its buttons. */
 export interface StepState {
-  locale: Locale;
-  /** True when the form shows one section per step. */
-  paged: boolean;
+  locale: string;
   step: number;
   total: number;
   reviewing: boolean;
@@ -27,24 +24,23 @@ export function renderProgress(state: StepState): TemplateResult {
 }
 
 /**
- * Renders the form's buttons: Back from the second step on, Next (or "Review
- * your answers" on the last step), and Submit on the review page or on a form
- * shown whole.
+ * Renders the form's buttons: Back from the second step on and on the review
+ * page, Next (or "Review your answers" on the last step, which is the only
+ * step of a form of one section), and Submit on the review page.
  */
 export function renderActions(state: StepState): TemplateResult {
   const text = (message: keyof typeof UI_MESSAGES) => formatMessage(UI_MESSAGES[message], state.locale);
   const back =
-    state.paged && (state.step > 0 || state.reviewing)
+    state.step > 0 || state.reviewing
       ? html`<button type="button" class="secondary" @click=${state.back}>${text('back')}</button>`
       : nothing;
 
   // aria-disabled rather than disabled keeps the button focused while
   // sending; the phase check in the form app's submit handler does the blocking.
   const lastStep = state.step === state.total - 1;
-  const forward =
-    state.paged && !state.reviewing
-      ? html`<button type="button" @click=${state.next}>${text(lastStep ? 'reviewAnswers' : 'next')}</button>`
-      : html`<button type="submit" aria-disabled=${state.sending ? 'true' : 'false'}>${text('submit')}</button>`;
+  const forward = state.reviewing
+    ? html`<button type="submit" aria-disabled=${state.sending ? 'true' : 'false'}>${text('submit')}</button>`
+    : html`<button type="button" @click=${state.next}>${text(lastStep ? 'reviewAnswers' : 'next')}</button>`;
 
   return html`<div class="actions">${back}${forward}<p class="progress" role="status">${state.sending ? text('sending') : ''}</p></div>`;
 }

@@ -1,4 +1,5 @@
 import { CollectorError, type CollectorClient } from '../../sdk/collector-client';
+import { consentRecord, formFields } from '../../sdk/consent';
 import { encryptSubmission } from '../../sdk/encrypt-answers';
 import type { Answers, FormDefinition, PublishedForm, SubmissionEnvelope, SubmissionPayload, SubmissionReceipt } from '../../sdk/form-definition';
 import { newIdempotencyKey } from '../../sdk/ids';
@@ -6,8 +7,8 @@ import { scopeFieldIds } from '../../sdk/validate-answers';
 
 /**
  * Builds the plaintext of a submission: the answers of the form's own fields
- * (plain groups' fields and repeating groups included), in field order,
- * leaving out unanswered ones.
+ * (plain groups' fields, repeating groups and a consent form's authorization
+ * section included), in field order, leaving out unanswered ones.
  *
  * @example
  * buildPayload(definition, { 'full-name': 'Ana Ruiz', age: 41 }, 'es');
@@ -15,12 +16,25 @@ import { scopeFieldIds } from '../../sdk/validate-answers';
  */
 export function buildPayload(definition: FormDefinition, answers: Answers, locale: string): SubmissionPayload {
   const answered: Answers = {};
-  for (const id of scopeFieldIds(definition.fields)) {
+  for (const id of scopeFieldIds(formFields(definition))) {
     const value = answers[id];
     if (value !== undefined) answered[id] = value;
   }
 
   return { formId: definition.id, formVersion: definition.version, locale, answers: answered };
+}
+
+/**
+ * Builds the plaintext of a submission, and for a consent form adds the
+ * record of the authorization text shown: its version, locale and SHA-256.
+ *
+ * @example
+ * (await preparePayload(consentForm, answers, 'es')).consent; // { formVersion: 1, locale: 'es', textSha256: '…' }
+ */
+export async function preparePayload(definition: FormDefinition, answers: Answers, locale: string): Promise<SubmissionPayload> {
+  const payload = buildPayload(definition, answers, locale);
+  if (definition.consent) payload.consent = await consentRecord({ version: definition.version, consent: definition.consent }, locale);
+  return payload;
 }
 
 /**

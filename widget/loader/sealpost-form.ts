@@ -1,5 +1,16 @@
-import { HOST_EVENTS, THEME_PROPERTIES, isEmbedMessage, type EmbedMessage, type ThemeMessage } from '../../sdk/embed-messages';
-import { localize, resolveLocale } from '../../sdk/localize';
+import {
+  HOST_EVENTS,
+  THEME_PROPERTIES,
+  isEmbedMessage,
+  isPrefillId,
+  isPrefillValue,
+  type EmbedMessage,
+  type PrefillMessage,
+  type PrefillRefusalReason,
+  type PrefillValue,
+  type ThemeMessage,
+} from '../../sdk/embed-messages';
+import { localize, primaryLanguage } from '../../sdk/localize';
 import { FRAME_TITLE } from '../../sdk/messages';
 import { SEALPOST_VERSION } from '../version';
 import type { SealpostErrorDetail } from './events';
@@ -27,12 +38,20 @@ interface FrameConfig {
  * `THEME_PROPERTIES`) are passed into the form when it reports ready.
  *
  * Attributes: `form` (form id, required), `collector` (collector URL, default
- * the origin of the loader script), `lang` (`en` or `es`, default the
- * browser's language) and `idle-timeout` (seconds without activity before
- * the form clears its answers, 60 to 86400; default the form's own limit).
+ * the origin of the loader script), `lang` (a language tag such as `en`, `es`
+ * or `ar`, default the browser's language), `idle-timeout` (seconds without
+ * activity before the form clears its answers, 60 to 86400; default the
+ * form's own limit), `kiosk` (the form starts again for the next patient
+ * after a submit or a timeout, and browser autofill is off), and prefilled
+ * values of non-PHI items: `prefill-ID="value"` for item ID, or `prefill`
+ * with a JSON object of values by item id.
+ *
+ * Prefill from script with `element.prefill({ location: 'riverside' })`. Only
+ * items the form marks `prefillable` accept a value; for any other the
+ * element warns in the console, naming the item.
  *
  * @example
- * <sealpost-form form="new-patient-intake" collector="https://collector.example" lang="es"></sealpost-form>
+ * <sealpost-form form="new-patient-intake" collector="https://collector.example" lang="es" prefill-location="riverside"></sealpost-form>
  * <script>
  *   document.querySelector('sealpost-form')
  *     .addEventListener('sealpost-submitted', (event) => showThanks(event.detail.receiptId));
@@ -45,10 +64,14 @@ export class SealpostFormElement extends HTMLElement {
   /** Collector URL for elements without a `collector` attribute; the loader sets it to its own script's origin. */
   static defaultCollector: string | undefined;
 
-  static readonly observedAttributes = ['form', 'collector', 'lang', 'idle-timeout'];
+  static readonly observedAttributes = ['form', 'collector', 'lang', 'idle-timeout', 'kiosk', 'prefill'];
 
   #frame: HTMLIFrameElement | undefined;
   #collectorOrigin: string | undefined;
+  /** True once the current frame reported ready, until its URL changes. */
+  #ready = false;
+  /** Values given to `prefill()`, which win over the attributes'. */
+  #scriptPrefill: Record<string, PrefillValue> = {};
   readonly #onMessage = (event: MessageEvent): void => this.#receive(event);
 
   constructor() {
@@ -70,9 +93,26 @@ export class SealpostFormElement extends HTMLElement {
     window.removeEventListener('message', this.#onMessage);
   }
 
-  /** Points the frame at the new form, collector or language. */
-  attributeChangedCallback(): void {
-    if (this.isConnected) this.#render();
+  /** Points the frame at the new form, collector, language or mode; sends a changed `prefill` to the loaded form. */
+  attributeChangedCallback(name: string): void {
+    if (!this.isConnected) return;
+    if (name === 'prefill') this.#sendPrefill(this.#prefillValues());
+    else this.#render();
+  }
+
+  /**
+   * Sets starting values of the form's prefillable items, by item id, such as
+   * a clinic location. Values sent before the form is ready wait for it. A
+   * value for an item the form does not mark prefillable is refused with a
+   * console warning naming the item.
+   *
+   * @example
+   * document.querySelector('sealpost-form').prefill({ location: 'riverside' });
+   */
+  prefill(values: Record<string, PrefillValue>): void {
+    const accepted = this.#checkPrefill(values, 'prefill()');
+    Object.assign(this.#scriptPrefill, accepted);
+    if (this.#ready) this.#sendPrefill(accepted);
   }
 
   #render(): void {
@@ -87,7 +127,10 @@ export class SealpostFormElement extends HTMLElement {
     this.#collectorOrigin = config.origin;
     frame.title = config.title;
     // Setting src again, even to the same URL, would reload the form and lose the answers.
-    if (frame.getAttribute('src') !== config.src) frame.setAttribute('src', config.src);
+    if (frame.getAttribute('src') !== config.src) {
+      this.#ready = false;
+      frame.setAttribute('src', config.src);
+    }
 
     // Inserting the frame only once it has a src skips a first load of about:blank.
     // NOTE: until the collector's page commits, the frame still shows an empty
@@ -102,12 +145,14 @@ export class SealpostFormElement extends HTMLElement {
     const collector = parseCollector(this.getAttribute('collector') ?? SealpostFormElement.defaultCollector);
     if (!collector) return { code: 'invalid_collector' };
 
-    const locale = resolveLocale(this.getAttribute('lang') ?? navigator.language);
+    // The form picks its language from the primary subtag: en and es have every patient string, and a form may offer others, such as ar.
+    const lang = primaryLanguage(this.getAttribute('lang') ?? navigator.language) || 'en';
     const idle = this.getAttribute('idle-timeout')?.trim();
+    const kiosk = this.hasAttribute('kiosk') ? '&kiosk=1' : '';
     return {
-      src: `${collector.base}/embed/forms/${encodeURIComponent(form)}?lang=${locale}${idle && /^\d{1,6}$/.test(idle) ? `&idle=${idle}` : ''}`,
+      src: `${collector.base}/embed/forms/${encodeURIComponent(form)}?lang=${lang}${idle && /^\d{1,6}$/.test(idle) ? `&idle=${idle}` : ''}${kiosk}`,
       origin: collector.origin,
-      title: localize(FRAME_TITLE, locale),
+      title: localize(FRAME_TITLE, lang),
     };
   }
 
@@ -143,7 +188,9 @@ export class SealpostFormElement extends HTMLElement {
         if (this.#frame) this.#frame.style.height = `${Math.ceil(message.height)}px`;
         return;
       case 'ready':
+        this.#ready = true;
         this.#sendTheme();
+        this.#sendPrefill(this.#prefillValues());
         this.#dispatch(HOST_EVENTS.ready, null);
         return;
       case 'submitted':
@@ -155,7 +202,53 @@ export class SealpostFormElement extends HTMLElement {
       case 'timeout':
         this.#dispatch(HOST_EVENTS.timeout, null);
         return;
+      case 'prefill-refused':
+        for (const { id, reason } of message.items) this.#warn(`the prefill of "${id}" was refused: ${REFUSALS[reason]}.`);
+        return;
     }
+  }
+
+  /** Collects the prefilled values: the `prefill` JSON, then `prefill-ID` attributes, then `prefill()` calls. */
+  #prefillValues(): Record<string, PrefillValue> {
+    let fromJson: Record<string, PrefillValue> = {};
+    const json = this.getAttribute('prefill');
+    if (json) {
+      try {
+        const parsed: unknown = JSON.parse(json);
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TypeError();
+        fromJson = this.#checkPrefill(parsed as Record<string, unknown>, 'the prefill attribute');
+      } catch {
+        this.#warn('the prefill attribute is not a JSON object of values by item id, such as {"location":"riverside"}; it was ignored.');
+      }
+    }
+
+    const fromAttributes: Record<string, string> = {};
+    for (const { name, value } of Array.from(this.attributes)) {
+      if (name.startsWith('prefill-')) fromAttributes[name.slice(8)] = value;
+    }
+    return { ...fromJson, ...this.#checkPrefill(fromAttributes, 'a prefill- attribute'), ...this.#scriptPrefill };
+  }
+
+  /** Keeps the values that a prefill message can carry; warns about the others by item id. */
+  #checkPrefill(values: Record<string, unknown>, origin: string): Record<string, PrefillValue> {
+    const accepted: Record<string, PrefillValue> = {};
+    for (const [id, value] of Object.entries(values)) {
+      if (isPrefillId(id) && isPrefillValue(value)) accepted[id] = value;
+      else this.#warn(`the prefill of "${id}" from ${origin} was refused: use an item id and a text of at most 1000 characters, a number, true or false, or a list of texts.`);
+    }
+    return accepted;
+  }
+
+  #sendPrefill(values: Record<string, PrefillValue>): void {
+    const frameWindow = this.#frame?.contentWindow;
+    if (!this.#ready || !frameWindow || !this.#collectorOrigin || Object.keys(values).length === 0) return;
+
+    const message: PrefillMessage = { source: 'sealpost-host', type: 'prefill', values };
+    frameWindow.postMessage(message, this.#collectorOrigin);
+  }
+
+  #warn(text: string): void {
+    console.warn(`[sealpost] <sealpost-form form="${this.getAttribute('form') ?? ''}">: ${text}`);
   }
 
   /**
@@ -182,6 +275,12 @@ export class SealpostFormElement extends HTMLElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 }
+
+const REFUSALS: Record<PrefillRefusalReason, string> = {
+  unknown_item: 'the form has no item with this id',
+  not_prefillable: 'the form does not mark this item "prefillable", and only items marked so accept a value from the page',
+  invalid_value: 'the value is not a valid answer to this item',
+};
 
 /** Splits a collector URL into the base for frame URLs and the origin that messages must come from. */
 function parseCollector(value: string | null | undefined): { base: string; origin: string } | undefined {

@@ -2,6 +2,7 @@
 export * from './audit';
 export * from './staff';
 export * from './submissions';
+export * from './consents';
 export * from './api-keys';
 export * from './contacts';
 export * from './workflows';

@@ -97,7 +97,8 @@ function importQuestion(item: FhirItem, type: string | undefined, linkId: string
     case 'integer':
     case 'quantity':
       single(type);
-      return withInitial({ ...base, type: 'number', ...numberRules(item, type, linkId, context) });
+      // A quantity keeps its FHIR type, since a number with a unit could also be a decimal.
+      return withInitial({ ...base, type: 'number', ...numberRules(item, type, linkId, context), ...(type === 'quantity' ? { fhirType: 'quantity' as const } : {}) });
     case 'date':
       single(type);
       return withInitial({ ...base, type: 'date' });
@@ -118,7 +119,7 @@ function importQuestion(item: FhirItem, type: string | undefined, linkId: string
       single(type);
       const options = importOptions(item, linkId, context);
       const maxLength = lengthLimit(item);
-      if (!options) return withInitial({ ...base, type: 'text', ...maxLength });
+      if (!options) return withInitial({ ...base, type: 'text', fhirType: 'open-choice', ...maxLength });
       return withInitial({ ...base, type: 'open-choice', options, ...maxLength });
     }
     case 'attachment':
@@ -135,7 +136,7 @@ function choiceField(item: FhirItem, linkId: string, base: Record<string, unknow
   if (!options) {
     if (item.repeats === true) context.warn(linkId, 'repeats on a choice imported as free text is not supported; the form collects one answer.');
     if (initial.length > 0) context.warn(linkId, 'The initial values of a choice imported as free text were left out.');
-    return { ...base, type: 'text' } as Field;
+    return { ...base, type: 'text', fhirType: 'choice' } as Field;
   }
 
   const several = item.repeats === true;

@@ -29,13 +29,16 @@ export function importOptions(item: FhirItem, linkId: string, context: ImportCon
 export function readValueSet(resource: Record<string, unknown>): FieldOption[] {
   const expansion = isRecord(resource.expansion) ? asArray(resource.expansion.contains) : [];
   const includes = isRecord(resource.compose) ? asArray(resource.compose.include) : [];
-  const compose = includes.flatMap((include) => (isRecord(include) ? asArray(include.concept) : []));
 
-  return [...expansion, ...compose].flatMap((concept) => {
+  // A concept of compose.include takes the include's system; an expansion's concept has its own.
+  const composed = includes.flatMap((include) => (isRecord(include) ? asArray(include.concept).map((concept) => ({ concept, system: asString(include.system) })) : []));
+  const expanded = expansion.map((concept) => ({ concept, system: isRecord(concept) ? asString(concept.system) : undefined }));
+
+  return [...expanded, ...composed].flatMap(({ concept, system }) => {
     if (!isRecord(concept)) return [];
     const code = asString(concept.code);
     if (!code) return [];
-    return [withScore({ value: code, label: asString(concept.display) ?? code }, readScore(concept))];
+    return [withSystem(withScore({ value: code, label: asString(concept.display) ?? code }, readScore(concept)), system)];
   });
 }
 
@@ -47,11 +50,15 @@ function optionFromAnswerOption(option: unknown, linkId: string, context: Import
     const code = asString(option.valueCoding.code);
     const display = asString(option.valueCoding.display);
     if (!code && !display) return [];
-    return [withScore({ value: code ?? display!, label: display ?? code! }, score ?? readScore(option.valueCoding))];
+    const coded = withScore({ value: code ?? display!, label: display ?? code! }, score ?? readScore(option.valueCoding));
+    return [withSystem(coded, code ? asString(option.valueCoding.system) : undefined)];
   }
 
-  const plain = option.valueString ?? option.valueInteger ?? option.valueDate ?? option.valueTime;
-  if (typeof plain === 'string' || typeof plain === 'number') return [withScore({ value: String(plain), label: String(plain) }, score)];
+  // Other answerOption types keep their type, so that an export answers with the same one.
+  for (const [key, valueType] of [['valueInteger', 'integer'], ['valueDate', 'date'], ['valueTime', 'time'], ['valueString', 'string']] as const) {
+    const plain = option[key];
+    if (typeof plain === 'string' || typeof plain === 'number') return [{ ...withScore({ value: String(plain), label: String(plain) }, score), valueType }];
+  }
 
   context.warn(linkId, `An answerOption of a kind the form cannot offer (${Object.keys(option).join(', ')}) was left out.`);
   return [];
@@ -59,6 +66,10 @@ function optionFromAnswerOption(option: unknown, linkId: string, context: Import
 
 function withScore(option: FieldOption, score: number | undefined): FieldOption {
   return score === undefined ? option : { ...option, score };
+}
+
+function withSystem(option: FieldOption, system: string | undefined): FieldOption {
+  return system === undefined ? option : { ...option, system };
 }
 
 function dedupe(options: FieldOption[], linkId: string, context: ImportContext): FieldOption[] | undefined {

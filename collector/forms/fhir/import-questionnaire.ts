@@ -63,11 +63,13 @@ export function importQuestionnaire(resource: unknown, options: ImportOptions): 
   }
 
   const description = asString(questionnaire.description);
+  const canonical = canonicalOf(questionnaire);
   const definition: FormDefinition = {
     id: options.id ?? formIdOf(questionnaire),
     version: options.version ?? 1,
     title: asString(questionnaire.title) ?? asString(questionnaire.name) ?? asString(questionnaire.id) ?? 'Questionnaire',
     ...(description ? { description } : {}),
+    ...(canonical ? { questionnaire: canonical } : {}),
     allowedOrigins: options.allowedOrigins,
     fields: importItems(questionnaire.item, context, false),
   };
@@ -146,6 +148,14 @@ function uniqueId(base: string, used: Set<string>): string {
   let suffix = 2;
   while (used.has(`${base}-${suffix}`)) suffix++;
   return `${base}-${suffix}`;
+}
+
+/** The Questionnaire's canonical reference, `url|version` when it has a version, for a QuestionnaireResponse to name. */
+function canonicalOf(questionnaire: FhirQuestionnaire): string | undefined {
+  const url = asString(questionnaire.url);
+  if (!url || /\s/.test(url)) return undefined;
+  const version = asString(questionnaire.version);
+  return version && !/[\s|]/.test(version) ? `${url}|${version}` : url;
 }
 
 function formIdOf(questionnaire: FhirQuestionnaire): string {

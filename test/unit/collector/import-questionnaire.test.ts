@@ -148,6 +148,38 @@ describe('importQuestionnaire', () => {
     expect(definition.fields.map((field) => ('initial' in field ? field.initial : undefined))).toEqual(['2', '2', ['1', '2'], '2', 3]);
   });
 
+  test('keeps what a FHIR export answers with', () => {
+    const { definition } = convert(
+      questionnaire(
+        [
+          { linkId: 'coded', text: 'Coded', type: 'choice', answerOption: [{ valueCoding: { system: 'http://loinc.org', code: 'LA33-6', display: 'Yes' } }] },
+          { linkId: 'plain', text: 'Plain', type: 'choice', answerOption: [{ valueInteger: 5 }, { valueString: 'five' }, { valueDate: '2026-01-01' }, { valueTime: '10:00:00' }] },
+          { linkId: 'set', text: 'Set', type: 'choice', answerValueSet: '#vs' },
+          { linkId: 'weight', text: 'Weight', type: 'quantity' },
+          { linkId: 'free', text: 'Free', type: 'choice', answerValueSet: 'http://example.org/ValueSet/x' },
+          { linkId: 'open', text: 'Open', type: 'open-choice' },
+        ],
+        { url: 'http://example.org/Questionnaire/test', version: '2.1', contained: [{ resourceType: 'ValueSet', id: 'vs', compose: { include: [{ system: 'http://snomed.info/sct', concept: [{ code: '1', display: 'One' }] }] } }] },
+      ),
+    );
+
+    expect(definition.questionnaire).toBe('http://example.org/Questionnaire/test|2.1');
+    expect(definition.fields.map((field) => ('options' in field ? field.options : field.fhirType))).toEqual([
+      [{ value: 'LA33-6', label: 'Yes', system: 'http://loinc.org' }],
+      [
+        { value: '5', label: '5', valueType: 'integer' },
+        { value: 'five', label: 'five', valueType: 'string' },
+        { value: '2026-01-01', label: '2026-01-01', valueType: 'date' },
+        { value: '10:00:00', label: '10:00:00', valueType: 'time' },
+      ],
+      [{ value: '1', label: 'One', system: 'http://snomed.info/sct' }],
+      'quantity',
+      'choice',
+      'open-choice',
+    ]);
+    expect(parseFormDefinition(JSON.parse(JSON.stringify(definition))).ok).toBe(true);
+  });
+
   test('maps attachments and shares the limit', () => {
     const mime = (code: string) => ({ url: 'http://hl7.org/fhir/StructureDefinition/mimeType', valueCode: code });
     const { definition, warnings } = convert(

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isEmbedMessage } from '../../../sdk/embed-messages';
+import { isEmbedMessage, isPrefillMessage } from '../../../sdk/embed-messages';
 
 describe('isEmbedMessage', () => {
   test.each([
@@ -31,5 +31,28 @@ describe('isEmbedMessage', () => {
     ['upper-case code', { source: 'sealpost', type: 'error', code: 'TIMEOUT' }],
   ])('rejects %s', (_name, message) => {
     expect(isEmbedMessage(message)).toBe(false);
+  });
+});
+
+describe('prefill messages', () => {
+  const prefill = (values: unknown) => ({ source: 'sealpost-host', type: 'prefill', values });
+
+  test('accept values by item id', () => {
+    expect(isPrefillMessage(prefill({ location: 'riverside', visits: 2, returning: true, 'options.v1': ['a', 'b'] }))).toBe(true);
+  });
+
+  test('refuse bad ids, values and sizes', () => {
+    expect(isPrefillMessage(prefill({ 'bad id': 'x' }))).toBe(false);
+    expect(isPrefillMessage(prefill({ location: { nested: true } }))).toBe(false);
+    expect(isPrefillMessage(prefill({ location: 'x'.repeat(1001) }))).toBe(false);
+    expect(isPrefillMessage(prefill({ n: Number.NaN }))).toBe(false);
+    expect(isPrefillMessage(prefill(Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`q${i}`, 'x']))))).toBe(false);
+    expect(isPrefillMessage({ source: 'sealpost', type: 'prefill', values: {} })).toBe(false);
+  });
+
+  test('refusals name items and reasons only', () => {
+    expect(isEmbedMessage({ source: 'sealpost', type: 'prefill-refused', items: [{ id: 'full-name', reason: 'not_prefillable' }] })).toBe(true);
+    expect(isEmbedMessage({ source: 'sealpost', type: 'prefill-refused', items: [{ id: 'full-name', reason: 'Ana Ruiz' }] })).toBe(false);
+    expect(isEmbedMessage({ source: 'sealpost', type: 'prefill-refused', items: [{ id: 'a b', reason: 'unknown_item' }] })).toBe(false);
   });
 });

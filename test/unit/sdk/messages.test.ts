@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ANSWER_ERROR_MESSAGES, ANSWER_ERROR_MESSAGES_BY_KIND, FRAME_TITLE, UI_MESSAGES, WHOLE_NUMBER_MESSAGE, type Translation } from '../../../sdk/messages';
+import { ANSWER_ERROR_MESSAGES, ANSWER_ERROR_MESSAGES_BY_KIND, CONSENT_MESSAGES, DURATION_MESSAGES, FRAME_TITLE, UI_MESSAGES, WHOLE_NUMBER_MESSAGE, type Translation } from '../../../sdk/messages';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
@@ -7,6 +7,8 @@ const all: [string, Translation][] = [
   ['FRAME_TITLE', FRAME_TITLE],
   ['WHOLE_NUMBER_MESSAGE', WHOLE_NUMBER_MESSAGE],
   ...Object.entries(UI_MESSAGES).map(([key, text]): [string, Translation] => [`UI_MESSAGES.${key}`, text]),
+  ...Object.entries(CONSENT_MESSAGES).map(([key, text]): [string, Translation] => [`CONSENT_MESSAGES.${key}`, text]),
+  ...Object.entries(DURATION_MESSAGES).map(([key, text]): [string, Translation] => [`DURATION_MESSAGES.${key}`, text]),
   ...Object.entries(ANSWER_ERROR_MESSAGES).map(([key, text]): [string, Translation] => [`ANSWER_ERROR_MESSAGES.${key}`, text]),
   ...Object.entries(ANSWER_ERROR_MESSAGES_BY_KIND).flatMap(([kind, texts]) =>
     Object.entries(texts).map(([key, text]): [string, Translation] => [`${kind}.${key}`, text]),

@@ -170,3 +170,17 @@ export function fillValid(app: SealpostFormApp): void {
 export async function settle(app: SealpostFormApp): Promise<void> {
   await app.updateComplete;
 }
+
+/** Returns the button whose text is `text`, or undefined. */
+export function buttonNamed(app: SealpostFormApp, text: string): HTMLButtonElement | undefined {
+  return Array.from(root(app).querySelectorAll('button')).find((button) => button.textContent?.trim() === text);
+}
+
+/** Presses "Review your answers" (every form has a review page before Submit) and waits for the render. */
+export async function review(app: SealpostFormApp): Promise<void> {
+  const button = buttonNamed(app, 'Review your answers') ?? buttonNamed(app, 'Revisar sus respuestas');
+  if (!button) throw new Error('No “Review your answers” button.');
+  button.click();
+  await settle(app);
+  await settle(app);
+}

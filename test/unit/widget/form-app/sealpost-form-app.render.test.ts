@@ -1,7 +1,7 @@
 import './quiet-lit';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { localDateString } from '../../../../sdk/validate-answers';
-import { byId, createFakeCollector, FORM_ID, mountApp, root } from './app-fixture';
+import { byId, createFakeCollector, fillValid, FORM_ID, mountApp, review, root } from './app-fixture';
 
 afterEach(() => {
   document.body.replaceChildren();
@@ -30,6 +30,9 @@ const TEXTS = {
     consent: 'I agree to be contacted *',
     note: 'Your answers are encrypted in this page before they are sent.',
     submit: 'Submit',
+    review: 'Review your answers',
+    reviewTitle: 'Check your answers before you submit',
+    change: 'Change your answers',
   },
   es: {
     title: 'Registro de paciente nuevo',
@@ -49,6 +52,9 @@ const TEXTS = {
     consent: 'Acepto que me contacten *',
     note: 'Sus respuestas se cifran en esta página antes de enviarse.',
     submit: 'Enviar',
+    review: 'Revisar sus respuestas',
+    reviewTitle: 'Compruebe sus respuestas antes de enviarlas',
+    change: 'Cambiar sus respuestas',
   },
 } as const;
 
@@ -175,10 +181,36 @@ describe.each(['en', 'es'] as const)('form app renders in %s', (lang) => {
     for (const control of controls) expect(labelOf(app, control.id), control.id).toBeTruthy();
   });
 
-  test('submit button', async () => {
+  test('review page before submit', async () => {
     const app = await mountApp((await createFakeCollector()).fetch, lang);
 
+    // A form of one section has no progress indicator, but a review page like a paged one.
+    expect(root(app).querySelector('progress')).toBeNull();
+    expect(root(app).querySelector('button[type="submit"]')).toBeNull();
+    expect(root(app).querySelector('.actions button')?.textContent).toBe(text.review);
+
+    fillValid(app);
+    await review(app);
+    expect(root(app).activeElement?.id).toBe('review-title');
+    expect(byId(app, 'review-title').textContent).toBe(text.reviewTitle);
+    expect(root(app).querySelector('.review dt')?.textContent).toBe(text.fullName.replace(' *', ''));
+    expect(root(app).querySelector('.review dd')?.textContent).toBe('Ana Ruiz');
     expect(root(app).querySelector('button[type="submit"]')?.textContent).toBe(text.submit);
+    expect(Array.from(root(app).querySelectorAll('.section'), (section) => section.hasAttribute('hidden'))).toEqual([true]);
+  });
+
+  test('change goes back from the review page', async () => {
+    const app = await mountApp((await createFakeCollector()).fetch, lang);
+    fillValid(app);
+    await review(app);
+
+    Array.from(root(app).querySelectorAll('button')).find((button) => button.textContent?.trim() === text.change)?.click();
+    await app.updateComplete;
+    await app.updateComplete;
+
+    expect(root(app).querySelector('.review')).toBeNull();
+    expect(root(app).activeElement?.id).toBe('form-title');
+    expect(byId<HTMLInputElement>(app, 'field-full-name').value).toBe('  Ana Ruiz ');
   });
 });
 

@@ -90,6 +90,19 @@ describe('form app steps', () => {
     expect(buttonNamed(app, 'Submit')).toBeDefined();
   });
 
+  test('renders later steps after the first, and reads their starting values', async () => {
+    const withInitial: FormDefinition = {
+      ...definition,
+      fields: [...definition.fields, { id: 'later', type: 'group', label: 'Later', fields: [{ id: 'clinic', type: 'text', label: 'Clinic', initial: 'Riverside' }] }],
+    };
+    const app = await mountApp((await createFakeCollector({ definition: withInitial })).fetch);
+
+    await vi.waitFor(() => expect(root(app).getElementById('field-clinic')).not.toBeNull());
+    expect(Array.from(root(app).querySelectorAll('.section'), (section) => section.querySelectorAll('[data-field]').length)).toEqual([1, 1, 1]);
+    await vi.waitFor(() => expect(app['answers']).toEqual({ clinic: 'Riverside' }));
+    expect(visibleSections(app)).toEqual([true, false, false]);
+  });
+
   test('review submits every step', async () => {
     const collector = await createFakeCollector({ definition });
     const app = await mountApp(collector.fetch, 'es');

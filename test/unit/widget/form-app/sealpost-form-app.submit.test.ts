@@ -1,7 +1,7 @@
 import './quiet-lit';
 import { afterEach, beforeEach, describe, expect, test, vi, type MockInstance } from 'vitest';
 import type { SealpostFormApp } from '../../../../widget/form-app/sealpost-form-app';
-import { byId, createFakeCollector, fillValid, HOST_ORIGIN, mountApp, RECEIPT_ID, root, settle } from './app-fixture';
+import { byId, createFakeCollector, fillValid, HOST_ORIGIN, mountApp, RECEIPT_ID, review, root, settle } from './app-fixture';
 
 let consoleSpies: MockInstance[] = [];
 let postMessage: ReturnType<typeof vi.fn>;
@@ -41,6 +41,7 @@ describe('form app submit', () => {
     const collector = await createFakeCollector();
     const app = await mountApp(collector.fetch);
     fillValid(app);
+    await review(app);
 
     submitButton(app)?.click();
     await vi.waitFor(() => expect(root(app).querySelector('.confirmation')).not.toBeNull());
@@ -72,6 +73,7 @@ describe('form app submit', () => {
     const collector = await createFakeCollector();
     const app = await mountApp(collector.fetch);
     fillValid(app);
+    await review(app);
 
     submitButton(app)?.click();
     await vi.waitFor(() => expect(collector.submissions).toHaveLength(1));
@@ -84,6 +86,7 @@ describe('form app submit', () => {
     collector.hold();
     const app = await mountApp(collector.fetch);
     fillValid(app);
+    await review(app);
 
     submitButton(app)?.click();
     submitButton(app)?.click();
@@ -104,6 +107,7 @@ describe('form app submit', () => {
     const collector = await createFakeCollector();
     const app = await mountApp(collector.fetch, 'es');
     fillValid(app);
+    await review(app);
 
     submitButton(app)?.click();
     await vi.waitFor(() => expect(root(app).querySelector('.confirmation')).not.toBeNull());
@@ -122,6 +126,7 @@ describe('form app submit', () => {
     const app = await mountApp(collector.fetch);
     const href = location.href;
     fillValid(app);
+    await review(app);
     expect(app['answers']).not.toEqual({});
 
     submitButton(app)?.click();
@@ -141,6 +146,7 @@ describe('form app submit', () => {
     const collector = await createFakeCollector({ submitStatuses: [503] });
     const app = await mountApp(collector.fetch);
     fillValid(app);
+    await review(app);
 
     submitButton(app)?.click();
     await vi.waitFor(() => expect(root(app).querySelector('.confirmation')).not.toBeNull(), { timeout: 3000 });
@@ -153,6 +159,7 @@ describe('form app submit', () => {
     const collector = await createFakeCollector({ submitStatuses: [422] });
     const app = await mountApp(collector.fetch);
     fillValid(app);
+    await review(app);
 
     submitButton(app)?.click();
     await vi.waitFor(() => expect(root(app).getElementById('send-error')).not.toBeNull());
@@ -188,6 +195,7 @@ describe('form app insecure context', () => {
     );
 
     fillValid(app);
+    await review(app);
     submitButton(app)?.click();
     await settle(app);
     await settle(app);
@@ -204,6 +212,7 @@ describe('form app parent messages', () => {
     const app = await mountApp(collector.fetch);
     await vi.waitFor(() => expect(postMessage).toHaveBeenCalled());
     fillValid(app);
+    await review(app);
 
     submitButton(app)?.click();
     await vi.waitFor(() => expect(root(app).querySelector('.confirmation')).not.toBeNull());
@@ -219,6 +228,7 @@ describe('form app parent messages', () => {
     const collector = await createFakeCollector();
     const app = await mountApp(collector.fetch);
     fillValid(app);
+    await review(app);
 
     submitButton(app)?.click();
     await vi.waitFor(() => expect(root(app).querySelector('.confirmation')).not.toBeNull());
@@ -232,6 +242,7 @@ describe('form app parent messages', () => {
     const collector = await createFakeCollector();
     const app = await mountApp(collector.fetch);
     fillValid(app);
+    await review(app);
 
     submitButton(app)?.click();
     await vi.waitFor(() => expect(root(app).querySelector('.confirmation')).not.toBeNull());

@@ -11,7 +11,8 @@ afterEach(() => {
 async function submitEmpty(lang = 'en'): Promise<SealpostFormApp> {
   const collector = await createFakeCollector();
   const app = await mountApp(collector.fetch, lang);
-  root(app).querySelector<HTMLButtonElement>('button[type="submit"]')?.click();
+  // The first step's forward button, "Review your answers", validates the answers.
+  root(app).querySelector<HTMLButtonElement>('.actions button')?.click();
   await settle(app);
   return app;
 }
@@ -94,9 +95,10 @@ describe('form app submit validation', () => {
     const collector = await createFakeCollector();
     const app = await mountApp(collector.fetch);
 
-    root(app).querySelector<HTMLButtonElement>('button[type="submit"]')?.click();
+    root(app).querySelector<HTMLButtonElement>('.actions button')?.click();
     await settle(app);
 
+    expect(root(app).querySelector('.review')).toBeNull();
     expect(collector.fetch).toHaveBeenCalledTimes(1);
     expect(collector.submissions).toHaveLength(0);
   });

@@ -96,9 +96,25 @@ describe('sealpost-form frame', () => {
     expect(frame?.getAttribute('src')).toBe(`${COLLECTOR}/embed/forms/intake?lang=es`);
   });
 
-  test('unsupported lang becomes en', () => {
-    const { frame } = mount({ form: 'intake', collector: COLLECTOR, lang: 'fr' });
+  test('other languages go to the form, which may offer them', () => {
+    // The form shows a language its texts offer, such as Arabic, right to left; else English.
+    const { frame } = mount({ form: 'intake', collector: COLLECTOR, lang: 'ar-EG' });
 
+    expect(frame?.getAttribute('src')).toBe(`${COLLECTOR}/embed/forms/intake?lang=ar`);
+    expect(frame?.title).toBe('Patient form');
+  });
+
+  test('malformed lang becomes en', () => {
+    const { frame } = mount({ form: 'intake', collector: COLLECTOR, lang: '"><x' });
+
+    expect(frame?.getAttribute('src')).toBe(`${COLLECTOR}/embed/forms/intake?lang=en`);
+  });
+
+  test('kiosk goes into src', () => {
+    const { element, frame } = mount({ form: 'intake', collector: COLLECTOR, lang: 'en', kiosk: '' });
+    expect(frame?.getAttribute('src')).toBe(`${COLLECTOR}/embed/forms/intake?lang=en&kiosk=1`);
+
+    element.removeAttribute('kiosk');
     expect(frame?.getAttribute('src')).toBe(`${COLLECTOR}/embed/forms/intake?lang=en`);
   });
 
@@ -292,5 +308,70 @@ describe('sealpost-form messages', () => {
 
     expect(frame?.contentWindow).not.toBeNull();
     expect(ready).toHaveLength(1);
+  });
+});
+
+describe('sealpost-form prefill', () => {
+  /** Mounts a form whose frame records what the loader posts into it. */
+  function mountRecording(attributes: Record<string, string>) {
+    const { element, frameWindow } = mount({ form: 'intake', collector: COLLECTOR, ...attributes });
+    const sent: unknown[] = [];
+    if (frameWindow) frameWindow.postMessage = ((message: unknown, origin: string) => sent.push([message, origin])) as Window['postMessage'];
+    const ready = () => post({ source: 'sealpost', type: 'ready' }, COLLECTOR, frameWindow);
+    return { element, frameWindow, sent, ready };
+  }
+  const prefillMessage = (values: Record<string, unknown>) => [{ source: 'sealpost-host', type: 'prefill', values }, COLLECTOR];
+
+  test('sends attributes, JSON and script values on ready', () => {
+    const { element, sent, ready } = mountRecording({ 'prefill-location': 'riverside', prefill: '{"room":"12","visits":["lab"]}' });
+    element.prefill({ room: 14 });
+    expect(sent).toEqual([]);
+
+    ready();
+
+    expect(sent).toEqual([prefillMessage({ room: 14, visits: ['lab'], location: 'riverside' })]);
+  });
+
+  test('sends script values at once when the form is ready', () => {
+    const { element, sent, ready } = mountRecording({});
+    ready();
+    element.prefill({ location: 'hillcrest' });
+
+    expect(sent).toEqual([prefillMessage({ location: 'hillcrest' })]);
+  });
+
+  test('warns about a refused item by name', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { frameWindow } = mountRecording({ 'prefill-full-name': 'Ana' });
+
+    post({ source: 'sealpost', type: 'prefill-refused', items: [{ id: 'full-name', reason: 'not_prefillable' }, { id: 'room', reason: 'unknown_item' }] }, COLLECTOR, frameWindow);
+
+    expect(warn.mock.calls.map(([text]) => text)).toEqual([
+      '[sealpost] <sealpost-form form="intake">: the prefill of "full-name" was refused: the form does not mark this item "prefillable", and only items marked so accept a value from the page.',
+      '[sealpost] <sealpost-form form="intake">: the prefill of "room" was refused: the form has no item with this id.',
+    ]);
+  });
+
+  test('warns about values no form could take, and a malformed prefill attribute', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { element, sent, ready } = mountRecording({ prefill: '{not json' });
+    element.prefill({ 'bad id': 'x', note: { nested: true } as never, location: 'riverside' });
+    ready();
+
+    expect(sent).toEqual([prefillMessage({ location: 'riverside' })]);
+    expect(warn.mock.calls.map(([text]) => String(text).split(': ').slice(1).join(': '))).toEqual([
+      'the prefill of "bad id" from prefill() was refused: use an item id and a text of at most 1000 characters, a number, true or false, or a list of texts.',
+      'the prefill of "note" from prefill() was refused: use an item id and a text of at most 1000 characters, a number, true or false, or a list of texts.',
+      'the prefill attribute is not a JSON object of values by item id, such as {"location":"riverside"}; it was ignored.',
+    ]);
+  });
+
+  test('a refusal from another window is ignored', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    mountRecording({});
+
+    post({ source: 'sealpost', type: 'prefill-refused', items: [{ id: 'x', reason: 'unknown_item' }] }, COLLECTOR, window);
+
+    expect(warn).not.toHaveBeenCalled();
   });
 });
