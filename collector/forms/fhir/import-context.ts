@@ -15,5 +15,7 @@ export interface ImportContext {
   claimed: Set<string>;
   /** Options of each contained ValueSet, by its `id`. */
   valueSets: Map<string, FieldOption[]>;
+  /** The Questionnaire's own language, a primary subtag such as "en"; its untranslated text is in it. */
+  language: string;
   warn(linkId: string, message: string): void;
 }

@@ -2,10 +2,11 @@ import { ATTACHMENT_MAX_BYTES, type Field, type FieldOption, type GroupField, ty
 import type { ImportContext } from './import-context';
 import { importConditions, importInitial, importOptions, initialFor } from './import-options';
 import { EXTENSIONS, asArray, asString, findExtensions, isRecord, type FhirItem } from './questionnaire';
+import { localizedElement, withPrefix } from './translations';
 
 /** Item properties that the importer converts; any other property is reported. */
 const HANDLED = new Set([
-  'linkId', 'text', 'type', 'item', 'extension', 'required', 'repeats', 'readOnly', 'maxLength',
+  'linkId', 'text', '_text', 'type', 'item', 'extension', 'required', 'repeats', 'readOnly', 'maxLength',
   'enableWhen', 'enableBehavior', 'answerOption', 'answerValueSet', 'initial', 'prefix',
 ]);
 
@@ -71,7 +72,7 @@ function importGroup(item: FhirItem, linkId: string, common: Common, context: Im
   }
 
   const group: GroupField = { ...common, type: 'group', label: labelOf(item, linkId, context), fields };
-  const help = helpOf(item);
+  const help = helpOf(item, context);
   if (help) group.help = help;
   if (repeats) group.repeats = true;
   if (item.required === true) context.warn(linkId, 'required on a group is not supported; mark its questions required instead.');
@@ -79,7 +80,7 @@ function importGroup(item: FhirItem, linkId: string, common: Common, context: Im
 }
 
 function importQuestion(item: FhirItem, type: string | undefined, linkId: string, common: Common, context: ImportContext): Field | undefined {
-  const base = { ...common, label: labelOf(item, linkId, context), ...flags(item), ...helpProperty(item) };
+  const base = { ...common, label: labelOf(item, linkId, context), ...flags(item), ...helpProperty(item, context) };
   const initial = importInitial(item, linkId, context);
   const withInitial = <T extends Field>(field: T, several = false): T => {
     const value = initialFor(initial, several);
@@ -200,11 +201,10 @@ function flags(item: FhirItem): { required?: true; readOnly?: true } {
   return { ...(item.required === true ? { required: true } : {}), ...(item.readOnly === true ? { readOnly: true } : {}) };
 }
 
-function labelOf(item: FhirItem, linkId: string, context: ImportContext): string {
-  const text = asString(item.text);
-  const prefix = asString(item.prefix);
+function labelOf(item: FhirItem, linkId: string, context: ImportContext): LocalizedText {
+  const text = localizedElement(item, 'text', context.language);
   if (!text) context.warn(linkId, 'The item has no text, so its linkId is shown as its label.');
-  return [prefix, text ?? linkId].filter(Boolean).join(' ');
+  return withPrefix(asString(item.prefix), text ?? linkId);
 }
 
 /** Tests for a child display item with the `help` item control, which is shown as its parent's help text. */
@@ -212,13 +212,13 @@ function isHelpItem(item: unknown): boolean {
   return isRecord(item) && item.type === 'display' && itemControl(item) === 'help';
 }
 
-function helpOf(item: FhirItem): string | undefined {
+function helpOf(item: FhirItem, context: ImportContext): LocalizedText | undefined {
   const help = asArray(item.item).find(isHelpItem);
-  return isRecord(help) ? asString(help.text) : undefined;
+  return isRecord(help) ? localizedElement(help, 'text', context.language) : undefined;
 }
 
-function helpProperty(item: FhirItem): { help?: string } {
-  const help = helpOf(item);
+function helpProperty(item: FhirItem, context: ImportContext): { help?: LocalizedText } {
+  const help = helpOf(item, context);
   return help ? { help } : {};
 }
 

@@ -1,6 +1,7 @@
 import type { AnswerValue, Condition, FieldOption } from '../../../sdk/form-definition';
 import { asArray, asString, isRecord, readScore, type FhirItem } from './questionnaire';
 import type { ImportContext } from './import-context';
+import { localizedConcept, localizedElement } from './translations';
 
 /**
  * Converts `answerOption`, or the contained ValueSet that `answerValueSet`
@@ -26,7 +27,7 @@ export function importOptions(item: FhirItem, linkId: string, context: ImportCon
 }
 
 /** Reads the options of a contained ValueSet from `expansion.contains`, else `compose.include[].concept`. */
-export function readValueSet(resource: Record<string, unknown>): FieldOption[] {
+export function readValueSet(resource: Record<string, unknown>, language = 'en'): FieldOption[] {
   const expansion = isRecord(resource.expansion) ? asArray(resource.expansion.contains) : [];
   const includes = isRecord(resource.compose) ? asArray(resource.compose.include) : [];
 
@@ -38,7 +39,7 @@ export function readValueSet(resource: Record<string, unknown>): FieldOption[] {
     if (!isRecord(concept)) return [];
     const code = asString(concept.code);
     if (!code) return [];
-    return [withSystem(withScore({ value: code, label: asString(concept.display) ?? code }, readScore(concept)), system)];
+    return [withSystem(withScore({ value: code, label: localizedConcept(concept, language) ?? code }, readScore(concept)), system)];
   });
 }
 
@@ -50,14 +51,18 @@ function optionFromAnswerOption(option: unknown, linkId: string, context: Import
     const code = asString(option.valueCoding.code);
     const display = asString(option.valueCoding.display);
     if (!code && !display) return [];
-    const coded = withScore({ value: code ?? display!, label: display ?? code! }, score ?? readScore(option.valueCoding));
+    const label = localizedElement(option.valueCoding, 'display', context.language) ?? code!;
+    const coded = withScore({ value: code ?? display!, label }, score ?? readScore(option.valueCoding));
     return [withSystem(coded, code ? asString(option.valueCoding.system) : undefined)];
   }
 
   // Other answerOption types keep their type, so that an export answers with the same one.
   for (const [key, valueType] of [['valueInteger', 'integer'], ['valueDate', 'date'], ['valueTime', 'time'], ['valueString', 'string']] as const) {
     const plain = option[key];
-    if (typeof plain === 'string' || typeof plain === 'number') return [{ ...withScore({ value: String(plain), label: String(plain) }, score), valueType }];
+    if (typeof plain === 'string' || typeof plain === 'number') {
+      const label = (key === 'valueString' ? localizedElement(option, key, context.language) : undefined) ?? String(plain);
+      return [{ ...withScore({ value: String(plain), label }, score), valueType }];
+    }
   }
 
   context.warn(linkId, `An answerOption of a kind the form cannot offer (${Object.keys(option).join(', ')}) was left out.`);

@@ -3,6 +3,7 @@ import type { ImportContext, ImportWarning } from './import-context';
 import { importItems } from './import-item';
 import { readValueSet } from './import-options';
 import { asArray, asString, isRecord, type FhirQuestionnaire } from './questionnaire';
+import { baseLanguageOf, localizedElement } from './translations';
 
 export type { ImportWarning } from './import-context';
 
@@ -28,6 +29,7 @@ const METADATA = new Set([
   'resourceType', 'id', 'meta', 'text', 'url', 'identifier', 'version', 'name', 'title', 'status', 'experimental',
   'subjectType', 'date', 'publisher', 'contact', 'description', 'useContext', 'jurisdiction', 'purpose', 'copyright',
   'approvalDate', 'lastReviewDate', 'effectivePeriod', 'code', 'contained', 'item', 'implicitRules', 'language',
+  '_title', '_description',
 ]);
 
 const FIELD_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -51,10 +53,12 @@ export function importQuestionnaire(resource: unknown, options: ImportOptions): 
 
   const questionnaire = resource as FhirQuestionnaire;
   const warnings: ImportWarning[] = [];
+  const language = baseLanguageOf(questionnaire);
   const context: ImportContext = {
     fieldIds: assignFieldIds(questionnaire.item),
     claimed: new Set(),
-    valueSets: containedValueSets(questionnaire, warnings),
+    valueSets: containedValueSets(questionnaire, language, warnings),
+    language,
     warn: (linkId, message) => warnings.push({ linkId, message }),
   };
 
@@ -62,12 +66,12 @@ export function importQuestionnaire(resource: unknown, options: ImportOptions): 
     if (!METADATA.has(key)) context.warn('(questionnaire)', `The property ${key} is not supported and was ignored.`);
   }
 
-  const description = asString(questionnaire.description);
+  const description = localizedElement(questionnaire, 'description', language);
   const canonical = canonicalOf(questionnaire);
   const definition: FormDefinition = {
     id: options.id ?? formIdOf(questionnaire),
     version: options.version ?? 1,
-    title: asString(questionnaire.title) ?? asString(questionnaire.name) ?? asString(questionnaire.id) ?? 'Questionnaire',
+    title: localizedElement(questionnaire, 'title', language) ?? asString(questionnaire.name) ?? asString(questionnaire.id) ?? 'Questionnaire',
     ...(description ? { description } : {}),
     ...(canonical ? { questionnaire: canonical } : {}),
     allowedOrigins: options.allowedOrigins,
@@ -163,12 +167,12 @@ function formIdOf(questionnaire: FhirQuestionnaire): string {
   return source.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'questionnaire';
 }
 
-function containedValueSets(questionnaire: FhirQuestionnaire, warnings: ImportWarning[]) {
+function containedValueSets(questionnaire: FhirQuestionnaire, language: string, warnings: ImportWarning[]) {
   const sets = new Map<string, ReturnType<typeof readValueSet>>();
   for (const resource of asArray(questionnaire.contained)) {
     if (!isRecord(resource)) continue;
     const id = asString(resource.id);
-    if (resource.resourceType === 'ValueSet' && id) sets.set(id, readValueSet(resource));
+    if (resource.resourceType === 'ValueSet' && id) sets.set(id, readValueSet(resource, language));
     else warnings.push({ linkId: '(questionnaire)', message: `The contained ${String(resource.resourceType)} "${id ?? ''}" is not used by the form.` });
   }
   return sets;
