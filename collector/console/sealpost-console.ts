@@ -5,6 +5,7 @@ import { sharedStyles } from './console-styles';
 import { IdleTimer } from './idle-timer';
 import './sealpost-account';
 import './sealpost-audit';
+import './sealpost-consents';
 import './sealpost-forms';
 import './sealpost-inbox';
 import type { SignedInUser } from './sealpost-sign-in';
@@ -13,12 +14,13 @@ import './sealpost-statistics';
 import './sealpost-submission';
 import './sealpost-users';
 
-type View = 'inbox' | 'submission' | 'audit' | 'statistics' | 'reports' | 'workflows' | 'forms' | 'users' | 'account';
+type View = 'inbox' | 'submission' | 'consents' | 'audit' | 'statistics' | 'reports' | 'workflows' | 'forms' | 'users' | 'account';
 
 /** The sections shown to each role, in navigation order. */
 const SECTIONS: Record<SignedInUser['role'], [View, string][]> = {
   admin: [
     ['inbox', 'Submissions'],
+    ['consents', 'Consent ledger'],
     ['audit', 'Audit log'],
     ['statistics', 'Statistics'],
     ['reports', 'Reports'],
@@ -29,6 +31,7 @@ const SECTIONS: Record<SignedInUser['role'], [View, string][]> = {
   ],
   reviewer: [
     ['inbox', 'Submissions'],
+    ['consents', 'Consent ledger'],
     ['audit', 'Audit log'],
     ['statistics', 'Statistics'],
     ['account', 'Your account'],
@@ -214,6 +217,8 @@ export class SealpostConsole extends LitElement {
         return html`<sealpost-inbox .api=${this.api} @sealpost-open-submission=${(event: CustomEvent<{ id: string }>) => ((this.submissionId = event.detail.id), (this.view = 'submission'))}></sealpost-inbox>`;
       case 'submission':
         return html`<sealpost-submission .api=${this.api} submissionId=${this.submissionId} @sealpost-close-submission=${() => this.show('inbox')}></sealpost-submission>`;
+      case 'consents':
+        return html`<sealpost-consents .api=${this.api} @sealpost-open-submission=${(event: CustomEvent<{ id: string }>) => ((this.submissionId = event.detail.id), (this.view = 'submission'))}></sealpost-consents>`;
       case 'audit':
         return html`<sealpost-audit .api=${this.api}></sealpost-audit>`;
       case 'statistics':
