@@ -1,5 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { formatReceipt } from '../../sdk/ids';
 import { ApiError, type ConsoleApi } from './api-client';
 import { sharedStyles } from './console-styles';
 
@@ -95,7 +96,7 @@ export class SealpostConsents extends LitElement {
               <td>${row.formVersion}</td>
               <td>${row.locale}</td>
               <td><code title=${row.textSha256}>${row.textSha256.slice(0, 12)}…</code></td>
-              <td><button class="secondary" @click=${() => this.open(row.submissionId)} aria-label=${`Open submission ${row.submissionId}`}>Open</button></td>
+              <td><button class="secondary" @click=${() => this.open(row.submissionId)} aria-label=${`Open submission ${formatReceipt(row.submissionId)}`}>Open</button></td>
             </tr>`,
           )}
         </tbody>

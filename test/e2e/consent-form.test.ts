@@ -173,6 +173,15 @@ describe.skipIf(chromiumMissing !== undefined)(chromiumMissing ?? 'consent form 
 
     const audit = await runCli(['audit', 'list', '--limit', '2'], env);
     expect(audit.stdout).toMatch(new RegExp(`submission\\.export\\s+submission ${formatReceipt(receipts.es)}`));
+
+    // The console's ledger page lists the same rows, passes axe, and opens a submission from a row.
+    await page.getByRole('button', { name: 'Consent ledger' }).click();
+    await page.locator('sealpost-consents table').waitFor();
+    expect(await page.locator('sealpost-consents tbody tr').count()).toBe(2);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.locator('sealpost-consents').getByRole('button', { name: `Open submission ${formatReceipt(receipts.en)}` }).click();
+    await page.getByRole('heading', { name: 'Signed authorization' }).waitFor();
+    expect(await page.locator('sealpost-submission blockquote').textContent()).toBe(consent.text.en);
     await context.close();
   });
 
