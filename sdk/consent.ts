@@ -8,7 +8,7 @@ import { CONSENT_MESSAGES } from './messages';
  * parser never accepts for a field of the definition, so they cannot clash.
  */
 
-/** Id of the group that holds the authorization text and the three answers. */
+/** Id of the group that contains the authorization text and the three answers. */
 export const CONSENT_GROUP_ID = '_consent';
 /** Id of the display item with the authorization text. */
 export const CONSENT_TEXT_ID = '_consent-text';

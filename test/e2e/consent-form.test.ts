@@ -147,7 +147,7 @@ describe.skipIf(chromiumMissing !== undefined)(chromiumMissing ?? 'consent form 
     await page.getByLabel('Authenticator code').fill(totpCode(secret, new Date()));
     await page.getByRole('button', { name: 'Continue' }).click();
 
-    // The ledger holds one PHI-free row per signed consent.
+    // The ledger contains one PHI-free row per signed consent.
     await page.getByRole('heading', { name: 'Submissions' }).waitFor();
     const ledger = (await page.evaluate(async () => (await fetch('/v1/staff/consents')).json())) as { items: { submissionId: string; locale: string; textSha256: string; formVersion: number }[] };
     expect(ledger.items.map(({ submissionId, locale, textSha256, formVersion }) => ({ submissionId, locale, textSha256, formVersion }))).toEqual([

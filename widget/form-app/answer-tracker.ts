@@ -40,7 +40,7 @@ export class AnswerTracker implements ReactiveController {
   summaryVisible = false;
   /** Field names (`id`, or `group[index].id`) the patient has changed. */
   readonly touched = new Set<string>();
-  /** Chosen files and drawn signatures, which no control holds as its value. */
+  /** Chosen files and drawn signatures, which no control keeps as its value. */
   readonly stored = new StoredAnswers();
   private pointerSettle: PointerSettle | undefined;
 

@@ -58,12 +58,16 @@ function coerce(field: AnswerField, value: PrefillValue): AnswerValue | undefine
     case 'boolean':
     case 'checkbox':
       if (typeof value === 'boolean') return value;
-      return value === 'true' ? true : value === 'false' ? false : undefined;
+      if (value === 'true') return true;
+      if (value === 'false') return false;
+      return undefined;
     case 'checkbox-group':
       if (Array.isArray(value)) return value;
       return typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter((item) => item !== '') : undefined;
     default:
-      return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
+      if (typeof value === 'string') return value.trim();
+      if (typeof value === 'number') return String(value);
+      return undefined;
   }
 }
 
