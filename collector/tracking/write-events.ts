@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
 import type { MachineReason } from '../db/schema';
 import { refreshRollups, type AddedOpens } from '../reports/refresh-rollups';
+import { queueEngagements } from '../workflows/event-jobs';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -31,7 +32,8 @@ interface Row {
  * Writes a batch of events and refreshes their messages' rollups in one
  * transaction, with a fixed number of statements whatever the batch size:
  * two reads and an update for the every-link rule (only when the batch holds
- * human clicks), one insert of every row, and the rollup refresh.
+ * human clicks), one insert of every row, the rollup refresh, and one insert
+ * of engage jobs for the workflow emails among them.
  *
  * Events are classified in batch order, so a later event sees the earlier
  * ones as if they had been written one by one. Given a function, it calls it
@@ -46,6 +48,8 @@ export async function writeTrackingEvents(db: Database, events: TrackingEvent[] 
     await applyAllLinksRule(tx, rows);
     await insertRows(tx, rows);
     await refreshRollups(tx, rows.map((row) => row.event.messageId), addedOpens(rows));
+    const engagements = rows.map(({ event, reason }) => ({ messageId: event.messageId, kind: event.kind, machine: Boolean(reason) }));
+    await queueEngagements(tx, engagements, new Date(Math.min(...batch.map((event) => event.occurredAt.getTime()))));
   });
 }
 

@@ -79,7 +79,13 @@ async function waitForEvent(tx: Transaction, run: Run, step: Extract<WorkflowSte
     // Only events that arrive after this step is entered count, because API events are not stored.
     await markWaiting(tx, run.id, step.id, `api_event:${step.event.name}`);
   } else {
-    const [email] = await tx.select().from(workflowEmails).where(and(eq(workflowEmails.runId, run.id), eq(workflowEmails.stepId, step.event.stepId)));
+    // FOR SHARE orders this read against the update that records an open or a click: either the
+    // engagement is seen here, or it commits after this wait and then finds the step waiting.
+    const [email] = await tx
+      .select()
+      .from(workflowEmails)
+      .where(and(eq(workflowEmails.runId, run.id), eq(workflowEmails.stepId, step.event.stepId)))
+      .for('share');
     // The email may have been opened or clicked before this step was entered.
     const happened = step.event.type === 'email_opened' ? email?.openedAt : email?.clickedAt;
     if (happened) return { kind: 'done', outcome: 'event', next: step.onEvent };

@@ -6,11 +6,15 @@ import type { WorkflowEngine } from './workflow-engine';
 /** A claimed row of workflow_jobs. */
 export type Job = typeof workflowJobs.$inferSelect;
 
-/** Job kinds: enter a step, end a wait, time out a wait for an event, or attempt a webhook delivery. */
-export type JobKind = 'enter' | 'resume' | 'timeout' | 'deliver';
+/**
+ * Job kinds: enter a step, end a wait, time out a wait for an event, attempt
+ * a webhook delivery, or carry an email engagement or a form submission into
+ * the engine (see event-jobs.ts).
+ */
+export type JobKind = 'enter' | 'resume' | 'timeout' | 'deliver' | 'engage' | 'trigger';
 
 /** Adds a job unless the same (run, step, kind) is already queued. */
-export async function scheduleJob(tx: Transaction, job: { runId: string; stepId: string; kind: JobKind; dueAt: Date }): Promise<void> {
+export async function scheduleJob(tx: Transaction, job: { runId: string; stepId: string; kind: JobKind; dueAt: Date; payload?: Record<string, string> }): Promise<void> {
   await tx.insert(workflowJobs).values(job).onConflictDoNothing();
 }
 

@@ -28,18 +28,22 @@ export async function receiveApiEvent(engine: WorkflowEngine, event: { name: str
 /**
  * Records an open or a click of an email that a send step queued. Machine opens (privacy
  * proxies) and machine clicks (link scanners) are ignored: they never
- * advance a run or start one.
+ * advance a run or start one. Only the first open and the first click of an
+ * email count; `repeat` acts on a recorded one again, which is safe because
+ * waits resume once and runs start once per trigger key, and which lets a job
+ * that stopped half way be run again.
  */
-export async function receiveEmailEngagement(engine: WorkflowEngine, event: { messageId: string; kind: 'opened' | 'clicked'; machine?: boolean }): Promise<EventOutcome> {
+export async function receiveEmailEngagement(engine: WorkflowEngine, event: { messageId: string; kind: 'opened' | 'clicked'; machine?: boolean; repeat?: boolean }): Promise<EventOutcome> {
   if (event.machine) return { ignored: 'machine', started: {}, resumedWaits: 0 };
 
   const now = engine.clock.now();
   const column = event.kind === 'opened' ? workflowEmails.openedAt : workflowEmails.clickedAt;
-  const [email] = await engine.db
+  const [first] = await engine.db
     .update(workflowEmails)
     .set(event.kind === 'opened' ? { openedAt: now } : { clickedAt: now })
     .where(and(eq(workflowEmails.messageId, event.messageId), isNull(column)))
     .returning();
+  const email = first ?? (event.repeat ? (await engine.db.select().from(workflowEmails).where(eq(workflowEmails.messageId, event.messageId)))[0] : undefined);
   if (!email) return { started: {}, resumedWaits: 0 };
 
   const type = event.kind === 'opened' ? 'email_opened' : 'email_clicked';

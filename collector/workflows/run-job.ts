@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { workflowStepRuns } from '../db/schema';
 import { deliverWebhook } from './webhooks/deliver-webhook';
+import { runEventJob } from './event-jobs';
 import { executeStep } from './execute-step';
 import { completeJob, retryJobLater, type Job } from './job-queue';
 import { advanceRun, endRun, finishStep, loadRun } from './run-state';
@@ -17,6 +18,7 @@ export const MAX_JOB_ATTEMPTS = 5;
 export async function runJob(engine: WorkflowEngine, job: Job): Promise<void> {
   try {
     if (job.kind === 'deliver') await deliverWebhook(engine, job);
+    else if (job.kind === 'engage' || job.kind === 'trigger') await runEventJob(engine, job);
     else await engine.db.transaction((tx) => runJobInTransaction(engine, tx, job));
     engine.logger.debug({ workerId: engine.workerId, jobId: job.id, runId: job.runId, stepId: job.stepId, kind: job.kind }, 'workflow job ran');
   } catch (error) {
@@ -62,8 +64,11 @@ async function runJobInTransaction(engine: WorkflowEngine, tx: Transaction, job:
 
 async function handleJobError(engine: WorkflowEngine, job: Job, error: unknown): Promise<void> {
   const ids = { jobId: job.id, runId: job.runId, stepId: job.stepId, kind: job.kind, attempt: job.attempts + 1 };
-  if (job.attempts + 1 < MAX_JOB_ATTEMPTS) {
-    engine.logger.warn({ ...ids, err: error }, 'workflow job failed; retrying');
+  // An event job has no run to fail, and dropping it would lose an acknowledged event, so it is retried until it succeeds.
+  const eventJob = job.kind === 'engage' || job.kind === 'trigger';
+  if (eventJob || job.attempts + 1 < MAX_JOB_ATTEMPTS) {
+    const level = job.attempts + 1 < MAX_JOB_ATTEMPTS ? 'warn' : 'error';
+    engine.logger[level]({ ...ids, err: error }, 'workflow job failed; retrying');
     await retryJobLater(engine, job, new Date(engine.clock.now().getTime() + backoffMs(job.attempts)));
     return;
   }

@@ -30,9 +30,8 @@ export const messages = pgTable(
   'messages',
   {
     id: text().primaryKey(),
-    apiKeyId: text()
-      .notNull()
-      .references(() => apiKeys.id),
+    /** The API key that queued or registered the message; null for messages that a workflow's send step queued. */
+    apiKeyId: text().references(() => apiKeys.id),
     status: text().$type<MessageStatus>().notNull(),
     fromAddress: text().notNull(),
     recipientEncrypted: text().notNull(),

@@ -7,3 +7,4 @@ export * from './api-keys';
 export * from './contacts';
 export * from './workflows';
 export * from './email';
+export * from './templates';

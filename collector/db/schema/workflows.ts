@@ -90,7 +90,12 @@ export const workflowStepRuns = pgTable(
  * Due work. Workers claim rows with FOR UPDATE SKIP LOCKED and hold them
  * under a lease; a row whose lease expired (its worker died) is claimed
  * again. kind: enter (run a step), resume (a wait ended), timeout (a wait
- * for an event ran out), deliver (a webhook delivery attempt).
+ * for an event ran out), deliver (a webhook delivery attempt). Two kinds
+ * carry an event into the engine rather than a run's step: engage (a human
+ * open or click of a workflow email; run_id holds the message id, step_id
+ * the kind) and trigger (a form submission; run_id holds the trigger key,
+ * payload the form and contact). Queuing them in the transaction that stores
+ * the event makes the event's effect on workflows as durable as the event.
  */
 export const workflowJobs = pgTable(
   'workflow_jobs',
@@ -103,6 +108,7 @@ export const workflowJobs = pgTable(
     attempts: integer().notNull().default(0),
     leaseOwner: text(),
     leaseExpiresAt: at(),
+    payload: jsonb().$type<Record<string, string>>(),
   },
   (table) => [uniqueIndex().on(table.runId, table.stepId, table.kind), index().on(table.dueAt)],
 );
