@@ -12,6 +12,7 @@ import { reportRoutes } from './reports/routes';
 import { staffApp } from './staff/staff-app';
 import { submissionRoutes } from './submissions/routes';
 import { eventRoutes } from './workflows/event-routes';
+import { templateRoutes } from './templates/routes';
 import { workflowRoutes } from './workflows/routes';
 import { trackingRoutes } from './tracking/routes';
 
@@ -39,6 +40,7 @@ export function createApp(ctx: AppContext) {
     app.route('/v1/workflows', workflowRoutes(ctx.db, ctx.workflowEngine));
     app.route('/v1/events', eventRoutes(ctx.db, ctx.workflowEngine));
     app.route('/v1/contacts', contactRoutes(ctx.db, ctx.workflowEngine));
+    app.route('/v1/templates', templateRoutes(ctx.db, ctx.logger, () => ctx.workflowEngine!.clock.now()));
   }
 
   return app;

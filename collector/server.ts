@@ -56,7 +56,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger, op
     if (!config.databaseUrl) control = await startControlSocket(config.dataDir, runtime, logger);
 
     const staff = staffOptions(runtime.staffKeys, { idleTimeoutMs: config.staffIdleMinutes * 60_000, absoluteTimeoutMs: config.staffSessionHours * 3_600_000, trustedProxies: config.trustProxy });
-    const workflowEngine = createWorkflowEngine({ db: runtime.db, masterKey: runtime.masterKey, contactKeys: deriveContactKeys(runtime.masterKey), logger, leaseMs: config.workflowLeaseMs, ...options.workflowEngine });
+    const workflowEngine = createWorkflowEngine({ db: runtime.db, masterKey: runtime.masterKey, contactKeys: deriveContactKeys(runtime.masterKey), emailKeys: runtime.emailKeys, publicOrigin: config.publicOrigins[0]!, logger, leaseMs: config.workflowLeaseMs, ...options.workflowEngine });
     const app = createApp({ db: runtime.db, custody: runtime.custody, emailKeys: runtime.emailKeys, clock: systemClock, config, logger, staff, assetsDir: options.assetsDir ?? DEFAULT_ASSETS, workflowEngine });
     server = await listen(app.fetch, config.port, config.host);
     if (options.workflowWorker ?? config.workflowWorker) worker = startWorkflowWorker(workflowEngine, { pollMs: config.workflowPollMs });

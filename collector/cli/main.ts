@@ -66,7 +66,7 @@ async function writeOutput(out: string | undefined, result: CommandResult, mode 
 async function completeRequest(request: CommandRequest): Promise<CommandRequest> {
   // Read here, because a running collector does not see this shell's environment.
   if (request.name === 'users.add' && process.env.SEALPOST_INITIAL_PASSWORD) return { ...request, password: process.env.SEALPOST_INITIAL_PASSWORD };
-  if (request.name !== 'forms.publish' && request.name !== 'workflows.publish' && request.name !== 'forms.import') return request;
+  if (request.name !== 'forms.publish' && request.name !== 'workflows.publish' && request.name !== 'templates.publish' && request.name !== 'forms.import') return request;
 
   const file = path.resolve(request.file);
   let text: string;
@@ -88,7 +88,7 @@ async function completeRequest(request: CommandRequest): Promise<CommandRequest>
 
 class UsageError extends Error {}
 
-const READ_ONLY = new Set<CommandRequest['name']>(['forms.list', 'submissions.list', 'submissions.show', 'submissions.export', 'audit.verify', 'audit.list', 'users.list', 'workflows.list', 'apikeys.list']);
+const READ_ONLY = new Set<CommandRequest['name']>(['forms.list', 'submissions.list', 'submissions.show', 'submissions.export', 'audit.verify', 'audit.list', 'users.list', 'workflows.list', 'templates.list', 'apikeys.list']);
 
 function describeReadError(error: NodeJS.ErrnoException): string {
   switch (error.code) {

@@ -14,6 +14,8 @@ export type CommandRequest =
   | { name: 'workflows.publish'; file: string; definition?: unknown }
   | { name: 'workflows.list' }
   | { name: 'workflows.webhook-secret'; workflowId: string }
+  | { name: 'templates.publish'; file: string; definition?: unknown }
+  | { name: 'templates.list' }
   | { name: 'apikeys.create'; keyName: string }
   | { name: 'apikeys.list'; json: boolean }
   | { name: 'apikeys.revoke'; id: string };
@@ -68,6 +70,11 @@ Commands:
                            Print the hex key of the workflow's webhook
                            signatures (HMAC-SHA256 over "timestamp.body").
                            Writes an audit entry.
+  templates publish FILE   Publish an email template from a JSON file, for the
+                           send steps of workflows. Subject, text and HTML are
+                           given in English and Spanish; new content becomes
+                           the next version, which later sends use.
+  templates list           List email templates with their latest versions.
   apikeys create           Create a bearer API key for server-to-server routes
                            and print it. It is shown only this once; the
                            collector stores only its hash. Writes an audit entry.
@@ -151,6 +158,10 @@ export function parseCommand(argv: string[]): ParsedArgs {
       return target ? { kind: 'command', request: { name: 'workflows.publish', file: target } } : missing('workflows publish FILE', 'the path of a workflow definition JSON file');
     case 'workflows list':
       return { kind: 'command', request: { name: 'workflows.list' } };
+    case 'templates publish':
+      return target ? { kind: 'command', request: { name: 'templates.publish', file: target } } : missing('templates publish FILE', 'the path of an email template JSON file');
+    case 'templates list':
+      return { kind: 'command', request: { name: 'templates.list' } };
     case 'workflows webhook-secret':
       return target ? { kind: 'command', request: { name: 'workflows.webhook-secret', workflowId: target } } : missing('workflows webhook-secret ID', 'a workflow id from `workflows list`');
     case 'apikeys create': {

@@ -14,6 +14,7 @@ import { createStaffUser, listStaffUsers, parseRole } from '../staff/staff-users
 import { toQuestionnaireResponse } from '../forms/fhir/export-response';
 import { exportedJson } from '../submissions/export-submission';
 import { listSubmissions, readSubmission } from '../submissions/read-submissions';
+import { listTemplates, publishTemplate } from '../templates/template-store';
 import { listWorkflows, publishWorkflow } from '../workflows/publish-workflow';
 import { systemResolver } from '../workflows/webhooks/url-guard';
 import { webhookSecret } from '../workflows/webhooks/webhook-signature';
@@ -112,6 +113,16 @@ async function execute({ db, custody, staffKeys, masterKey }: Pick<Runtime, 'db'
       const rows = await listWorkflows(db);
       if (rows.length === 0) return 'No workflows are published yet; publish one with `npm run sealpost -- workflows publish FILE`.';
       return table(['WORKFLOW', 'VERSION', 'UPDATED'], rows.map((row) => [row.id, String(row.currentVersion), row.updatedAt.toISOString()]));
+    }
+    case 'templates.publish': {
+      const result = await publishTemplate(db, request.definition, { actor });
+      const verb = { created: 'Published new template', new_version: 'Published', unchanged: 'Already published, unchanged:' }[result.status];
+      return `${verb} ${result.templateId} version ${result.version}.`;
+    }
+    case 'templates.list': {
+      const rows = await listTemplates(db);
+      if (rows.length === 0) return 'No email templates are published yet; publish one with `npm run sealpost -- templates publish FILE`.';
+      return table(['TEMPLATE', 'VERSION', 'PUBLISHED'], rows.map((row) => [row.id, String(row.version), row.publishedAt.toISOString()]));
     }
     case 'workflows.webhook-secret': {
       // Reading the secret is audited, because whoever has it can forge this workflow's webhooks.

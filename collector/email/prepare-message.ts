@@ -31,7 +31,7 @@ export function fieldContext(column: 'recipient' | 'body', messageId: string): s
  * bodies encrypted. Throws the 422 of an unsafe link, naming the message
  * index and the link's position.
  */
-export function prepareMessage(input: MessageInput, index: number, options: { apiKeyId: string; keys: EmailKeys; origin: string; now: Date; status: MessageStatus }): PreparedMessage {
+export function prepareMessage(input: MessageInput, index: number, options: { apiKeyId: string | null; keys: EmailKeys; origin: string; now: Date; status: MessageStatus }): PreparedMessage {
   const id = randomBytes(16).toString('base64url');
   const links: PreparedMessage['links'] = [];
 

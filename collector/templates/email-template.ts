@@ -1,3 +1,5 @@
+import type { TlsRequirement } from '../db/schema/email';
+
 /** Languages every template is written in: patients read English or Spanish. */
 export const TEMPLATE_LANGUAGES = ['en', 'es'] as const;
 
@@ -10,14 +12,18 @@ export type Localized = Record<TemplateLanguage, string>;
  * An email that workflow send steps fill in and queue. `{{name}}` takes the
  * step's variable `name`; `{{contact.name}}` takes the contact's attribute.
  * Values are escaped in the HTML and inserted as they are in the subject
- * and the text.
+ * and the text. The contact's `language` attribute picks the language;
+ * English is the default.
  */
 export interface EmailTemplate {
   id: string;
+  /** Sender address, such as care@clinic.example. */
   from: string;
   /** Campaign that reports split by; defaults to the workflow id. */
   campaign?: string;
+  /** Least TLS the message may be delivered over; none when absent. */
+  requireTls?: TlsRequirement;
   subject: Localized;
-  html: Localized;
   text: Localized;
+  html?: Localized;
 }

@@ -3,7 +3,9 @@ import type { ContactKeys } from '../contacts/contact-crypto';
 import type { Database } from '../db/open-database';
 import type { Logger } from '../log';
 import { systemClock, type Clock } from './clock';
-import { RecordingEmailSender, type EmailSender } from './email-sender';
+import type { EmailKeys } from '../keys/email-keys';
+import type { EmailSender } from './email-sender';
+import { TemplateEmailSender } from './template-email-sender';
 import { nodeHttpsClient, type WebhookHttpClient } from './webhooks/https-client';
 import { systemResolver, type Resolver } from './webhooks/url-guard';
 import { webhookSecret } from './webhooks/webhook-signature';
@@ -25,11 +27,14 @@ export interface WorkflowEngine {
   leaseMs: number;
 }
 
-/** Options of createWorkflowEngine; everything but the database, keys and logger has a default. */
+/** Options of createWorkflowEngine; everything but the database, keys, origin and logger has a default. */
 export interface WorkflowEngineOptions {
   db: Database;
   masterKey: Buffer;
   contactKeys: ContactKeys;
+  emailKeys: EmailKeys;
+  /** Public origin of the collector, which tracking links in workflow emails point at. */
+  publicOrigin: string;
   logger: Logger;
   clock?: Clock;
   sender?: EmailSender;
@@ -41,11 +46,11 @@ export interface WorkflowEngineOptions {
 
 /** Builds the engine with production defaults for what the options leave out. */
 export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEngine {
+  const clock = options.clock ?? systemClock;
   return {
     db: options.db,
-    clock: options.clock ?? systemClock,
-    // NOTE: send steps are recorded in workflow_emails but not yet queued in the email engine's messages table, so no mail leaves.
-    sender: options.sender ?? new RecordingEmailSender(),
+    clock,
+    sender: options.sender ?? new TemplateEmailSender({ emailKeys: options.emailKeys, contactKeys: options.contactKeys, origin: options.publicOrigin, now: () => clock.now() }),
     logger: options.logger,
     contactKeys: options.contactKeys,
     webhookSecret: (workflowId) => webhookSecret(options.masterKey, workflowId),

@@ -13,7 +13,7 @@ import { KeyCustody } from '../../collector/keys/key-custody';
 import { deriveStaffKeys } from '../../collector/keys/derive-key';
 import { staffOptions } from '../../collector/staff/staff-options';
 import { COLLECTOR_ORIGIN, MAX_SUBMISSION_BYTES } from '../support/test-collector';
-import { DAY, createHarness } from '../support/workflow-harness';
+import { DAY, createHarness, sampleTemplate } from '../support/workflow-harness';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/test-databases';
 
 const WORKFLOW = {
@@ -49,6 +49,7 @@ describe.each(drivers)('workflow API on %s', (driver) => {
       workflowEngine: harness.engine,
     });
     key = (await createApiKey(database.db, 'test', 'test:setup')).key;
+    for (const id of ['confirm', 'thanks', 'plan-changed']) expect((await call('POST', '/v1/templates', sampleTemplate(id))).status).toBe(201);
   });
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/processes';
 
@@ -58,5 +59,24 @@ describe('workflow CLI commands', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`${webhookSecret(Buffer.from(MASTER_KEY, 'base64url'), 'cli-flow').toString('hex')}\n`);
     expect(audit.stdout).toContain('workflow.webhook_secret.read');
+  });
+
+  it('publishes the demo email templates and lists them', async () => {
+    const demo = (name: string) => fileURLToPath(new URL(`../../demo/templates/${name}.json`, import.meta.url));
+    const welcome = await runCli(['templates', 'publish', demo('intake-welcome')], env);
+    const again = await runCli(['templates', 'publish', demo('intake-welcome')], env);
+    await runCli(['templates', 'publish', demo('intake-reminder')], env);
+    const list = await runCli(['templates', 'list'], env);
+
+    expect(welcome).toMatchObject({ code: 0, stdout: 'Published new template intake-welcome version 1.\n' });
+    expect(again).toMatchObject({ code: 0, stdout: 'Already published, unchanged: intake-welcome version 1.\n' });
+    expect(list.stdout).toMatch(/^TEMPLATE\s+VERSION\s+PUBLISHED\nintake-reminder\s+1\s+\S+\nintake-welcome\s+1\s+/);
+  });
+
+  it('names each problem of an invalid email template', async () => {
+    const target = await file('template.json', { id: 'reminder', from: 'care@clinic.test', subject: { en: 'Reminder' }, text: { en: 'Hello', es: 'Hola' } });
+    const result = await runCli(['templates', 'publish', target], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('The email template is invalid:\n  subject.es: is missing or empty; give the text in this language\n');
   });
 });

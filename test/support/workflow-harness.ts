@@ -3,7 +3,10 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { deriveContactKeys } from '../../collector/contacts/contact-crypto';
 import { upsertContact } from '../../collector/contacts/contact-store';
-import { contacts, workflowEmails, workflowRuns, workflowStepRuns } from '../../collector/db/schema';
+import { contacts, messages, workflowEmails, workflowRuns, workflowStepRuns } from '../../collector/db/schema';
+import { deriveEmailKeys } from '../../collector/keys/email-keys';
+import type { EmailTemplate } from '../../collector/templates/email-template';
+import { findTemplate, publishTemplate } from '../../collector/templates/template-store';
 import { ManualClock } from '../../collector/workflows/clock';
 import { publishWorkflow } from '../../collector/workflows/publish-workflow';
 import type { WebhookHttpClient } from '../../collector/workflows/webhooks/https-client';
@@ -42,10 +45,34 @@ export function createHarness(database: TestDatabase) {
     requests.push(request);
     return respond(request);
   };
-  const engine: WorkflowEngine = createWorkflowEngine({ db: database.db, masterKey, contactKeys: deriveContactKeys(masterKey), logger: pino({ level: 'silent' }), clock, resolve: fakeResolver(dns), httpClient, workerId: 'test-worker' });
+  const emailKeys = deriveEmailKeys(masterKey);
+  const engine: WorkflowEngine = createWorkflowEngine({
+    db: database.db,
+    masterKey,
+    contactKeys: deriveContactKeys(masterKey),
+    emailKeys,
+    publicOrigin: 'https://collector.test',
+    logger: pino({ level: 'silent' }),
+    clock,
+    resolve: fakeResolver(dns),
+    httpClient,
+    workerId: 'test-worker',
+  });
+
+  // Send steps queue real messages, so each template a test workflow names and no test published is published first.
+  const publishTemplates = async (definition: unknown) => {
+    const steps = (definition as { steps?: { type?: string; template?: unknown }[] }).steps ?? [];
+    for (const step of steps) {
+      const template = step.type === 'send_email' && typeof step.template === 'string' && /^[a-z0-9][a-z0-9-]*$/.test(step.template) ? step.template : undefined;
+      if (template && !(await findTemplate(database.db, template))) {
+        await publishTemplate(database.db, sampleTemplate(template), { actor: 'test', now: clock.now() });
+      }
+    }
+  };
 
   return {
     engine,
+    emailKeys,
     clock,
     dns,
     requests,
@@ -53,7 +80,10 @@ export function createHarness(database: TestDatabase) {
     respondWith(handler: typeof respond) {
       respond = handler;
     },
-    publish: (definition: unknown) => publishWorkflow(database.db, definition, { actor: 'test', resolve: engine.resolve, now: clock.now() }),
+    async publish(definition: unknown) {
+      await publishTemplates(definition);
+      return publishWorkflow(database.db, definition, { actor: 'test', resolve: engine.resolve, now: clock.now() });
+    },
     /** Creates a contact with a fresh email and returns its id. */
     async contact(fields: { attributes?: Record<string, string | number | boolean | null>; segments?: string[]; timeZone?: string } = {}) {
       return (await upsertContact(database.db, engine.contactKeys, { email: `patient-${randomUUID()}@example.org`, ...fields }, clock.now())).id;
@@ -76,6 +106,10 @@ export function createHarness(database: TestDatabase) {
     async emails(runId: string) {
       return database.db.select().from(workflowEmails).where(eq(workflowEmails.runId, runId));
     },
+    /** The queued messages of a run's send steps, from the email engine's own table. */
+    async messages(runId: string) {
+      return database.db.select({ message: messages, stepId: workflowEmails.stepId }).from(workflowEmails).innerJoin(messages, eq(messages.id, workflowEmails.messageId)).where(eq(workflowEmails.runId, runId));
+    },
     async segments(contactId: string) {
       const [row] = await database.db.select({ segments: contacts.segments }).from(contacts).where(eq(contacts.id, contactId));
       return row!.segments;
@@ -85,3 +119,14 @@ export function createHarness(database: TestDatabase) {
 
 /** Milliseconds in a day. */
 export const DAY = 86_400_000;
+
+/** A bilingual template with no placeholders, for workflows whose tests look at steps rather than wording. */
+export function sampleTemplate(id: string): EmailTemplate {
+  return {
+    id,
+    from: 'care@clinic.test',
+    subject: { en: `Message ${id}`, es: `Mensaje ${id}` },
+    text: { en: 'Please see https://clinic.test/next', es: 'Consulte https://clinic.test/next' },
+    html: { en: '<p>Please see <a href="https://clinic.test/next">the next step</a>.</p>', es: '<p>Consulte <a href="https://clinic.test/next">el siguiente paso</a>.</p>' },
+  };
+}

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { count, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertContacts, publishSampleTemplates } from '../../support/workflow-contacts';
 import { contacts, workflowEmails, workflowJobs, workflowRuns, workflowStepRuns } from '../../../collector/db/schema';
 import { openDatabase, type OpenDatabase } from '../../../collector/db/open-database';
 import { publishWorkflow } from '../../../collector/workflows/publish-workflow';
@@ -45,9 +45,9 @@ describe.skipIf(privatePostgresMissing !== undefined)('PostgreSQL stopped while 
   beforeAll(async () => {
     server = await startPrivatePostgres();
     database = await openDatabase({ databaseUrl: server.url });
+    await publishSampleTemplates(database.db, ['welcome', 'reminder']);
     await publishWorkflow(database.db, WORKFLOW, { actor: 'test', resolve: async () => [] });
-    const contactIds = Array.from({ length: CONTACTS }, () => randomUUID());
-    await database.db.insert(contacts).values(contactIds.map((id) => ({ id, emailCiphertext: 'v1.unused', emailIndex: `outage-${id}` })));
+    const contactIds = await insertContacts(database.db, MASTER_KEY, CONTACTS);
 
     const env = { DATABASE_URL: server.url, SEALPOST_MASTER_KEY: MASTER_KEY, LOG_LEVEL: 'warn' };
     const created = await runCli(['apikeys', 'create', '--name', 'workflow-fault-test'], env);

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { count, eq, inArray, like, ne } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,8 @@ import { contacts, workflowEmails, workflowJobs, workflowRuns, workflowStepRuns 
 import { publishWorkflow } from '../../../collector/workflows/publish-workflow';
 import { startRun } from '../../../collector/workflows/start-run';
 import { createWorkflowEngine } from '../../../collector/workflows/workflow-engine';
+import { deriveEmailKeys } from '../../../collector/keys/email-keys';
+import { insertContacts, publishSampleTemplates } from '../../support/workflow-contacts';
 import { freePort, startScript, type Child } from '../../support/processes';
 import { createTestDatabase, drivers, type TestDatabase } from '../../support/test-databases';
 
@@ -28,10 +30,11 @@ const WORKFLOW = {
 describe.runIf(drivers.includes('postgres'))('workflow workers in several processes on PostgreSQL', () => {
   let database: TestDatabase;
   let workers: Child[] = [];
-  const engine = () => createWorkflowEngine({ db: database.db, masterKey: randomBytes(32), contactKeys: deriveContactKeys(randomBytes(32)), logger: pino({ level: 'silent' }) });
+  const engine = () => createWorkflowEngine({ db: database.db, masterKey: randomBytes(32), contactKeys: deriveContactKeys(randomBytes(32)), emailKeys: deriveEmailKeys(randomBytes(32)), publicOrigin: 'http://localhost', logger: pino({ level: 'silent' }) });
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
+    await publishSampleTemplates(database.db, ['first', 'second']);
     await publishWorkflow(database.db, WORKFLOW, { actor: 'test', resolve: async () => [] });
   });
 
@@ -49,8 +52,7 @@ describe.runIf(drivers.includes('postgres'))('workflow workers in several proces
 
   /** Creates contacts and starts a run for each, all at once. */
   async function enter(phase: string): Promise<string[]> {
-    const ids = Array.from({ length: CONTACTS }, () => randomUUID());
-    await database.db.insert(contacts).values(ids.map((id) => ({ id, emailCiphertext: 'v1.unused', emailIndex: `${phase}-${id}` })));
+    const ids = await insertContacts(database.db, MASTER_KEY, CONTACTS);
     const starter = engine();
     const outcomes = await Promise.all(ids.map((contactId) => startRun(starter, { workflowId: WORKFLOW.id, contactId, triggerKey: `${phase}-${contactId}` })));
     expect(outcomes.every((outcome) => outcome.status === 'started')).toBe(true);
