@@ -65,3 +65,11 @@ export async function retryJobLater(engine: WorkflowEngine, job: Job, dueAt: Dat
     .set({ leaseOwner: null, leaseExpiresAt: null, dueAt, attempts: job.attempts + 1 })
     .where(and(eq(workflowJobs.id, job.id), eq(workflowJobs.leaseOwner, engine.workerId)));
 }
+
+/** Gives a job back without counting an attempt, for failures that were not the job's own. */
+export async function giveJobBack(engine: WorkflowEngine, job: Job, dueAt: Date): Promise<void> {
+  await engine.db
+    .update(workflowJobs)
+    .set({ leaseOwner: null, leaseExpiresAt: null, dueAt })
+    .where(and(eq(workflowJobs.id, job.id), eq(workflowJobs.leaseOwner, engine.workerId)));
+}

@@ -3,7 +3,8 @@ import { workflowStepRuns } from '../db/schema';
 import { deliverWebhook } from './webhooks/deliver-webhook';
 import { runEventJob } from './event-jobs';
 import { executeStep } from './execute-step';
-import { completeJob, retryJobLater, type Job } from './job-queue';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../http/database-unavailable';
+import { completeJob, giveJobBack, retryJobLater, type Job } from './job-queue';
 import { advanceRun, endRun, finishStep, loadRun } from './run-state';
 import type { Transaction } from './transaction';
 import type { WorkflowEngine } from './workflow-engine';
@@ -64,6 +65,14 @@ async function runJobInTransaction(engine: WorkflowEngine, tx: Transaction, job:
 
 async function handleJobError(engine: WorkflowEngine, job: Job, error: unknown): Promise<void> {
   const ids = { jobId: job.id, runId: job.runId, stepId: job.stepId, kind: job.kind, attempt: job.attempts + 1 };
+  // A database outage says nothing about the job, so it is not counted as an attempt. When the
+  // database is still down, this update fails too, and the expiring lease gives the job back.
+  if (isDatabaseUnavailable(error)) {
+    engine.logger.warn({ ...ids, err: error }, 'workflow job stopped by a database outage; it runs again once its lease expires');
+    await giveJobBack(engine, job, new Date(engine.clock.now().getTime() + DATABASE_RETRY_AFTER_SECONDS * 1000)).catch(() => undefined);
+    return;
+  }
+
   // An event job has no run to fail, and dropping it would lose an acknowledged event, so it is retried until it succeeds.
   const eventJob = job.kind === 'engage' || job.kind === 'trigger';
   if (eventJob || job.attempts + 1 < MAX_JOB_ATTEMPTS) {

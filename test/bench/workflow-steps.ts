@@ -6,10 +6,11 @@
 import { reportResult } from './support/report';
 import { randomUUID } from 'node:crypto';
 import { count, eq, inArray } from 'drizzle-orm';
-import { contacts, workflowJobs, workflowRuns, workflowStepRuns } from '../../collector/db/schema';
+import { workflowJobs, workflowRuns, workflowStepRuns } from '../../collector/db/schema';
 import { publishWorkflow } from '../../collector/workflows/publish-workflow';
 import { freePort, startScript, type Child } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases';
+import { insertContacts, publishSampleTemplates } from '../support/workflow-contacts';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 2000);
 const STEPS = ['one', 'two', 'three'];
@@ -38,6 +39,7 @@ async function main() {
 /** Publishes a three-step workflow, enqueues CONTACTS runs at once, and times the workers until all runs end. */
 async function phase(database: TestDatabase, workers: number): Promise<PhaseResult> {
   const workflowId = `bench-${workers}`;
+  await publishSampleTemplates(database.db, STEPS);
   await publishWorkflow(database.db, {
     id: workflowId,
     version: 1,
@@ -53,8 +55,8 @@ async function phase(database: TestDatabase, workers: number): Promise<PhaseResu
     const startedAt = new Date();
     const runIds: string[] = [];
     for (let offset = 0; offset < CONTACTS; offset += 500) {
-      const batch = Array.from({ length: Math.min(500, CONTACTS - offset) }, () => ({ contactId: randomUUID(), runId: randomUUID() }));
-      await database.db.insert(contacts).values(batch.map(({ contactId }) => ({ id: contactId, emailCiphertext: 'v1.unused', emailIndex: contactId })));
+      const contactIds = await insertContacts(database.db, MASTER_KEY, Math.min(500, CONTACTS - offset));
+      const batch = contactIds.map((contactId) => ({ contactId, runId: randomUUID() }));
       await database.db.insert(workflowRuns).values(batch.map(({ contactId, runId }) => ({ id: runId, workflowId, version: 1, contactId, entryNumber: 1, triggerKey: runId, status: 'active', startedAt })));
       await database.db.insert(workflowJobs).values(batch.map(({ runId }) => ({ runId, stepId: STEPS[0]!, kind: 'enter', dueAt: startedAt })));
       runIds.push(...batch.map(({ runId }) => runId));
