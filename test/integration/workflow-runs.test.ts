@@ -4,6 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiveApiEvent, receiveEmailEngagement, receiveFormSubmission } from '../../collector/workflows/receive-event';
 import { fireDateTriggers } from '../../collector/workflows/date-triggers';
 import { startRun } from '../../collector/workflows/start-run';
+import { eq } from 'drizzle-orm';
+import { workflowJobs } from '../../collector/db/schema';
+import { claimJobs } from '../../collector/workflows/job-queue';
+import { runJob } from '../../collector/workflows/run-job';
 import { DAY, createHarness } from '../support/workflow-harness';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/test-databases';
 
@@ -332,5 +336,23 @@ describe.each(drivers)('workflow runs on %s', (driver) => {
     expect(scanner.started['after-click']).toBeUndefined();
     expect(human.started['after-click']?.status).toBe('started');
     expect(again.started['after-click']).toBeUndefined();
+  });
+
+  it('a job cut off by a database outage is given back without counting an attempt', async () => {
+    await harness.publish(eventWorkflow('outage-flow'));
+    const contactId = await harness.contact();
+    await receiveApiEvent(harness.engine, { name: 'outage-flow.start', contactId, eventId: `outage-${contactId}` });
+    const [job] = await claimJobs(harness.engine, 1);
+
+    // The transaction fails as postgres.js fails when the server has gone away.
+    const lost = Object.assign(new Error('write CONNECTION_CLOSED 127.0.0.1:5432'), { code: 'CONNECTION_CLOSED' });
+    const cutOff = { ...harness.engine, db: new Proxy(harness.engine.db, { get: (target, name) => (name === 'transaction' ? () => Promise.reject(lost) : Reflect.get(target, name)) }) };
+    await runJob(cutOff, job!);
+
+    const [after] = await database.db.select().from(workflowJobs).where(eq(workflowJobs.id, job!.id));
+    expect(after).toMatchObject({ attempts: 0, leaseOwner: null });
+    harness.clock.advance(10_000);
+    await harness.drain();
+    expect(await harness.messages(job!.runId)).toHaveLength(1);
   });
 });
