@@ -25,7 +25,9 @@ interface FunnelStep {
   timedOut: number;
   exited: number;
   failed: number;
+  emailsQueued: number;
   emailsSent: number;
+  emailsFailed: number;
   emailsOpened: number;
   emailsClicked: number;
 }
@@ -37,7 +39,9 @@ const FUNNEL_COLUMNS = [
   ['timedOut', 'Timed out'],
   ['exited', 'Exited'],
   ['failed', 'Failed'],
-  ['emailsSent', 'Emails sent'],
+  ['emailsQueued', 'Emails queued'],
+  ['emailsSent', 'Sent'],
+  ['emailsFailed', 'Failed to send'],
   ['emailsOpened', 'Opened'],
   ['emailsClicked', 'Clicked'],
 ] as const;

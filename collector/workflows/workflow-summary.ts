@@ -63,7 +63,7 @@ export async function workflowFunnel(db: Database, workflowId: string, rows: Ste
 
   const funnel = new Map<string, FunnelStep>();
   const step = (stepId: string, type: FunnelStep['type']) => {
-    if (!funnel.has(stepId)) funnel.set(stepId, { stepId, type, entered: 0, completed: 0, waiting: 0, timedOut: 0, exited: 0, failed: 0, emailsSent: 0, emailsOpened: 0, emailsClicked: 0 });
+    if (!funnel.has(stepId)) funnel.set(stepId, { stepId, type, entered: 0, completed: 0, waiting: 0, timedOut: 0, exited: 0, failed: 0, emailsQueued: 0, emailsSent: 0, emailsFailed: 0, emailsOpened: 0, emailsClicked: 0 });
     return funnel.get(stepId)!;
   };
   for (const definitionStep of current?.definition.steps ?? []) step(definitionStep.id, definitionStep.type);
@@ -73,7 +73,7 @@ export async function workflowFunnel(db: Database, workflowId: string, rows: Ste
 
   for (const row of rows) {
     const total = funnel.get(row.stepId)!;
-    for (const key of ['entered', 'completed', 'waiting', 'timedOut', 'exited', 'failed', 'emailsSent', 'emailsOpened', 'emailsClicked'] as const) total[key] += row[key];
+    for (const key of ['entered', 'completed', 'waiting', 'timedOut', 'exited', 'failed', 'emailsQueued', 'emailsSent', 'emailsFailed', 'emailsOpened', 'emailsClicked'] as const) total[key] += row[key];
   }
   return [...funnel.values()];
 }
