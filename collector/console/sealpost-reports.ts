@@ -374,7 +374,7 @@ export class SealpostReports extends LitElement {
 
     return html`
       <h3>By ${dimension.toLowerCase()}${this.dimension === 'custom' ? html` <code>${this.customKey}</code>` : nothing}</h3>
-      <div class="table-scroll">
+      <div class="table-scroll" tabindex="0" role="region" aria-label="Split table">
         <table>
           <caption class="status">Sorted by ${COLUMNS.find((column) => column.key === this.sortKey)?.label.toLowerCase()}, ${this.sortDescending ? 'highest' : 'lowest'} first. Hover a rate for its counts.</caption>
           <thead>

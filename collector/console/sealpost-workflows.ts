@@ -149,7 +149,7 @@ export class SealpostWorkflows extends LitElement {
         <figcaption>Contacts entering each step</figcaption>
         <sealpost-chart .categories=${steps.map((step) => step.stepId)} .series=${[{ label: 'Entered', values: steps.map((step) => step.entered), color: CHART_COLORS[0]! }]} summary=${summary}></sealpost-chart>
       </figure>
-      <div class="table-scroll">
+      <div class="table-scroll" tabindex="0" role="region" aria-label="Funnel table">
         <table>
           <caption class="status">Every entry since the workflow was published; emails are counted by the step that sent them.</caption>
           <thead>

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../collector/staff/totp';
 import { chromiumMissing, launchChromium } from '../support/browser';
 import { ROOT, freePort, runCli, startScript, type Child } from '../support/processes';
+import { sampleTemplate } from '../support/workflow-harness';
 
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 const ADMIN = { email: 'ines.moreau@clinic.example', password: 'admin initial password 2026' };
@@ -94,7 +95,8 @@ describe.skipIf(chromiumMissing !== undefined)('console pages in Chromium', () =
     await expect(page.locator('sealpost-reports sealpost-chart canvas').count()).resolves.toBe(5);
 
     const table = page.getByRole('table');
-    await expect(table.getByRole('row').count()).resolves.toBe(4);
+    // A header row and one row per campaign: three sent through the API and the workflow's own.
+    await expect(table.getByRole('row').count()).resolves.toBe(5);
     await expect(table.getByRole('rowheader').first().innerText()).resolves.toBe('intake-reminder');
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-reports.png'), fullPage: true });
@@ -142,7 +144,7 @@ describe.skipIf(chromiumMissing !== undefined)('console pages in Chromium', () =
     const row = page.getByRole('row', { name: /Welcome series/ });
     await expect(row.getByRole('cell').first().innerText()).resolves.toBe('Active');
     const welcome = page.getByRole('row', { name: /^send-welcome/ });
-    await expect(welcome.getByRole('cell').allInnerTexts()).resolves.toEqual(['send email', '3', '3', '0', '0', '0', '0', '3', '0', '0']);
+    await expect(welcome.getByRole('cell').allInnerTexts()).resolves.toEqual(['send email', '3', '3', '0', '0', '0', '0', '3', '0', '0', '0', '0']);
     const wait = page.getByRole('row', { name: /^wait-a-day/ });
     await expect(wait.getByRole('cell').nth(3).innerText()).resolves.toBe('3');
     expect(await axeViolations(page)).toEqual([]);
@@ -305,6 +307,9 @@ async function runWorkflow(baseUrl: string, headers: Record<string, string>): Pr
       { id: 'send-tips', type: 'send_email', template: 'tips', next: null },
     ],
   };
+  for (const template of ['welcome', 'tips']) {
+    expect((await fetch(`${baseUrl}/v1/templates`, { method: 'POST', headers, body: JSON.stringify(sampleTemplate(template)) })).status).toBe(201);
+  }
   expect((await fetch(`${baseUrl}/v1/workflows`, { method: 'POST', headers, body: JSON.stringify(definition) })).status).toBe(201);
 
   for (const n of [1, 2, 3]) {
