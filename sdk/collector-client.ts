@@ -40,7 +40,11 @@ export class CollectorError extends Error {
 
 export interface CollectorClient {
   getForm(formId: string): Promise<PublishedForm>;
-  /** Posts a submission, retrying network failures and 5xx answers with the same idempotency key. */
+  /**
+   * Posts a submission, retrying network failures and 5xx answers with the
+   * same idempotency key. The whole envelope, its contact token included,
+   * travels in the JSON body, never in the URL.
+   */
   submit(formId: string, envelope: SubmissionEnvelope): Promise<SubmissionReceipt>;
 }
 

@@ -162,3 +162,35 @@ export function isPrefillMessage(data: unknown): data is PrefillMessage {
   const entries = Object.entries(message.values);
   return entries.length <= PREFILL_MAX_ITEMS && entries.every(([id, value]) => isPrefillId(id) && isPrefillValue(value));
 }
+
+/** Longest contact token a host message may carry. */
+export const CONTACT_TOKEN_MAX_CHARS = 512;
+
+/**
+ * A message from the host page's loader with the `contact-token` attribute's
+ * current value: the signed token that ties the submission to a contact, or
+ * null once the attribute is removed. The latest message wins.
+ */
+export interface ContactTokenMessage {
+  source: 'sealpost-host';
+  type: 'contact-token';
+  token: string | null;
+}
+
+/** True for a string that can be a contact token: base64url parts joined by dots, at most {@link CONTACT_TOKEN_MAX_CHARS} characters. */
+export function isContactToken(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= CONTACT_TOKEN_MAX_CHARS && /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(value);
+}
+
+/**
+ * Checks a contact-token message before the form keeps the token.
+ *
+ * @example
+ * isContactTokenMessage({ source: 'sealpost-host', type: 'contact-token', token: null }); // true
+ */
+export function isContactTokenMessage(data: unknown): data is ContactTokenMessage {
+  if (typeof data !== 'object' || data === null) return false;
+
+  const message = data as Record<string, unknown>;
+  return message.source === 'sealpost-host' && message.type === 'contact-token' && (message.token === null || isContactToken(message.token));
+}

@@ -344,6 +344,12 @@ export interface SubmissionEnvelope {
   kid: string;
   jwe: string;
   idempotencyKey: string;
+  /**
+   * The signed contact token that the host page gave `<sealpost-form contact-token>`,
+   * beside the JWE, never inside it: the collector checks it before decrypting,
+   * and starts the form's form_submitted workflows for that contact.
+   */
+  contactToken?: string;
 }
 
 /** The collector's answer to an accepted submission. */

@@ -2,11 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { SubmissionReceipt } from '../../sdk/form-definition';
 import { todayAnywhere, validateAnswers } from '../../sdk/validate-answers';
+import { verifyContactToken, type ContactTokenRefusal } from '../contacts/contact-form-token';
 import type { Database } from '../db/open-database';
 import { consentLedger, submissions } from '../db/schema';
 import { findFormVersion } from '../forms/form-store';
 import { HttpError } from '../http/http-error';
 import type { KeyCustody } from '../keys/key-custody';
+import { queueFormTrigger } from '../workflows/event-jobs';
 import { checkConsent } from './check-consent';
 import { decryptSubmission } from './decrypt-submission';
 import { parseEnvelope } from './parse-envelope';
@@ -17,15 +19,29 @@ export interface AcceptResult {
   replayed: boolean;
 }
 
+/** Options of {@link acceptSubmission}. */
+export interface AcceptOptions {
+  /** Time of receipt; the system clock when left out. */
+  now?: Date;
+  /** How to check a submission's contact token: the workflow engine's HMAC key and its current time. Without it, a token is refused. */
+  contactTokens?: { key: Buffer; now: Date };
+}
+
 /**
  * Checks, decrypts in memory, validates and stores one submission. The
  * plaintext never leaves this function: only the ciphertext and PHI-free
  * metadata are written, and the receipt is returned after the commit. A
  * consent form's submission must carry the hash of the published text the
  * patient saw; its row in the consent ledger commits with the submission.
+ * A submission with a contact token is refused unless the token verifies for
+ * this form; its form_submitted trigger job commits with the submission, so
+ * only the first of a replayed submission's requests queues one.
  */
-export async function acceptSubmission(db: Database, custody: KeyCustody, formId: string, body: unknown, now = new Date()): Promise<AcceptResult> {
+export async function acceptSubmission(db: Database, custody: KeyCustody, formId: string, body: unknown, options: AcceptOptions = {}): Promise<AcceptResult> {
+  const now = options.now ?? new Date();
   const envelope = parseEnvelope(body);
+  // Checked first, before any lookup or decryption: a refused token stores nothing.
+  const contact = envelope.contactToken === undefined ? undefined : checkContactToken(envelope.contactToken, formId, options.contactTokens);
   const jweSha256 = createHash('sha256').update(envelope.jwe).digest('hex');
 
   // A replay is answered before any decryption, so a retry costs one lookup.
@@ -65,21 +81,44 @@ export async function acceptSubmission(db: Database, custody: KeyCustody, formId
     byteSize: Buffer.byteLength(envelope.jwe),
     receivedAt: now,
   };
-  const inserted = consent
-    ? await db.transaction(async (tx) => {
-        const rows = await tx.insert(submissions).values(row).onConflictDoNothing().returning({ id: submissions.id });
-        if (rows.length === 1) {
-          await tx.insert(consentLedger).values({ formId, formVersion: row.formVersion, locale: consent.locale, textSha256: consent.textSha256, signedAt: now, submissionId: row.id });
-        }
-        return rows;
-      })
-    : await db.insert(submissions).values(row).onConflictDoNothing().returning({ id: submissions.id });
+  // The consent ledger row and the trigger job commit with the submission, or nothing does.
+  const inserted =
+    consent || contact
+      ? await db.transaction(async (tx) => {
+          const rows = await tx.insert(submissions).values(row).onConflictDoNothing().returning({ id: submissions.id });
+          if (rows.length === 1 && consent) {
+            await tx.insert(consentLedger).values({ formId, formVersion: row.formVersion, locale: consent.locale, textSha256: consent.textSha256, signedAt: now, submissionId: row.id });
+          }
+          if (rows.length === 1 && contact) await queueFormTrigger(tx, { formId, submissionId: row.id, contactId: contact.contactId, now: contact.now });
+          return rows;
+        })
+      : await db.insert(submissions).values(row).onConflictDoNothing().returning({ id: submissions.id });
   if (inserted.length === 1) return { receipt: { id: row.id, receivedAt: now.toISOString() }, replayed: false };
 
   // Another request with the same key committed first.
   const winner = await findByIdempotencyKey(db, formId, envelope.idempotencyKey);
   if (!winner) throw new Error(`Submission insert for form ${formId} conflicted, yet no row contains its idempotency key.`);
   return replayOrConflict(winner, jweSha256, envelope.idempotencyKey);
+}
+
+const REFUSALS: Record<ContactTokenRefusal, string> = {
+  malformed: 'The contact token is not a Sealpost contact token',
+  unknown_key: 'The contact token was signed by another collector',
+  bad_signature: 'The contact token was changed after it was issued',
+  other_form: 'The contact token was issued for another form',
+  expired: 'The contact token has expired',
+};
+
+/** Verifies a submission's contact token for this form; throws 422 invalid_contact_token, naming the reason, when it does not verify. */
+function checkContactToken(token: string, formId: string, tokens: AcceptOptions['contactTokens']): { contactId: string; now: Date } {
+  const fix = `issue a new one for form "${formId}" with POST /v1/contacts/:id/form-token, set it as the contact-token attribute of <sealpost-form>, and submit again`;
+  if (!tokens) {
+    throw new HttpError(422, 'invalid_contact_token', 'This collector runs no workflows, so it cannot accept a contact token; remove the contact-token attribute and submit again.', { reason: 'no_workflows' });
+  }
+
+  const check = verifyContactToken(tokens.key, token, formId, tokens.now);
+  if (!check.ok) throw new HttpError(422, 'invalid_contact_token', `${REFUSALS[check.reason]}; ${fix}.`, { reason: check.reason });
+  return { contactId: check.contactId, now: tokens.now };
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

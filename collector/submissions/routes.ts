@@ -23,7 +23,10 @@ export function submissionRoutes(ctx: AppContext) {
     async (c) => {
       const body = await readJson(c.req.raw);
       const formId = c.req.param('formId');
-      const { receipt, replayed } = await acceptSubmission(ctx.db, ctx.custody, formId, body);
+      // A contact token is checked on the workflow engine's key and clock, which also time its trigger job.
+      const engine = ctx.workflowEngine;
+      const contactTokens = engine ? { key: engine.contactTokenKey, now: engine.clock.now() } : undefined;
+      const { receipt, replayed } = await acceptSubmission(ctx.db, ctx.custody, formId, body, { contactTokens });
 
       if (replayed) c.header('Idempotent-Replayed', 'true');
       else ctx.logger.info({ requestId: c.get('requestId'), formId, submissionId: receipt.id }, 'submission stored');
@@ -57,6 +60,6 @@ async function readJson(request: Request): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
-    throw new HttpError(400, 'invalid_json', 'The body is not valid JSON; send { formVersion, kid, jwe, idempotencyKey } as a JSON object.');
+    throw new HttpError(400, 'invalid_json', 'The body is not valid JSON; send { formVersion, kid, jwe, idempotencyKey, contactToken? } as a JSON object.');
   }
 }

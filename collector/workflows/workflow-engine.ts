@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ContactKeys } from '../contacts/contact-crypto';
+import { deriveContactTokenKey } from '../contacts/contact-form-token';
 import type { Database } from '../db/open-database';
 import type { Logger } from '../log';
 import { systemClock, type Clock } from './clock';
@@ -17,6 +18,8 @@ export interface WorkflowEngine {
   sender: EmailSender;
   logger: Logger;
   contactKeys: ContactKeys;
+  /** HMAC key of contact form tokens (see contacts/contact-form-token.ts). */
+  contactTokenKey: Buffer;
   /** Signing secret for a workflow's webhooks. */
   webhookSecret(workflowId: string): Buffer;
   resolve: Resolver;
@@ -53,6 +56,7 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
     sender: options.sender ?? new TemplateEmailSender({ emailKeys: options.emailKeys, contactKeys: options.contactKeys, origin: options.publicOrigin, now: () => clock.now() }),
     logger: options.logger,
     contactKeys: options.contactKeys,
+    contactTokenKey: deriveContactTokenKey(options.masterKey),
     webhookSecret: (workflowId) => webhookSecret(options.masterKey, workflowId),
     resolve: options.resolve ?? systemResolver,
     httpClient: options.httpClient ?? nodeHttpsClient,

@@ -1,4 +1,5 @@
 import type { PrefillValue } from '../../sdk/embed-messages';
+import { listenForContactToken } from './host-contact-token';
 import { FrameSize } from './frame-size';
 import { listenForPrefill } from './host-prefill';
 import { listenForTheme } from './host-theme';
@@ -6,13 +7,13 @@ import { openParentChannel, type OutgoingMessage, type ParentChannel } from './p
 
 /**
  * The form app's link to the page that embeds it: PHI-free messages out
- * (only to a parent on one of the form's allowed origins), the theme and
- * prefilled values in from that parent, and the document's height once the
- * form has announced that it is ready.
+ * (only to a parent on one of the form's allowed origins), the theme,
+ * prefilled values and the contact token in from that parent, and the
+ * document's height once the form has announced that it is ready.
  *
  * @example
  * const host = new HostConnection();
- * host.open(definition.allowedOrigins, app, (values) => app.prefill(values));
+ * host.open(definition.allowedOrigins, app, (values) => app.prefill(values), (token) => (contactToken = token));
  * host.announceReady();
  */
 export class HostConnection {
@@ -21,15 +22,17 @@ export class HostConnection {
   private readyPosted = false;
   private readonly frameSize = new FrameSize((height) => this.post({ type: 'resize', height }));
 
-  /** Opens the channel for a loaded form; `themed` receives the theme's custom properties. */
-  open(allowedOrigins: readonly string[], themed: HTMLElement, prefill: (values: Record<string, PrefillValue>) => void): void {
+  /** Opens the channel for a loaded form; `themed` receives the theme's custom properties, `contactToken` each token the page sends. */
+  open(allowedOrigins: readonly string[], themed: HTMLElement, prefill: (values: Record<string, PrefillValue>) => void, contactToken: (token: string | null) => void = () => {}): void {
     this.stopListening?.();
     this.channel = openParentChannel(allowedOrigins);
     const stopTheme = listenForTheme(window, this.channel.targetOrigin, themed);
     const stopPrefill = listenForPrefill(window, this.channel.targetOrigin, prefill);
+    const stopToken = listenForContactToken(window, this.channel.targetOrigin, contactToken);
     this.stopListening = () => {
       stopTheme();
       stopPrefill();
+      stopToken();
     };
   }
 

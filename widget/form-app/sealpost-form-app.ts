@@ -92,6 +92,8 @@ export class SealpostFormApp extends LitElement {
   private prefillValues: Record<string, PrefillValue> = {};
   /** The prefilled values the current session's controls start with: a late value never replaces what the patient changed. */
   private appliedPrefill: Record<string, PrefillValue> = {};
+  /** The host page's latest contact token, in memory only; sent beside the JWE, and forgotten when a kiosk starts over. */
+  private contactToken: string | undefined;
   private readonly steps = new StepNavigation(
     () => this.requestUpdate(),
     (id) => void this.focusAfterRender(id),
@@ -159,7 +161,12 @@ export class SealpostFormApp extends LitElement {
       this.appliedPrefill = { ...this.prefillValues };
       this.useDefinition(applyPrefill(published.definition, this.appliedPrefill, localDateString(new Date())).definition);
       this.insecure = !hasWebCrypto();
-      this.host.open(published.definition.allowedOrigins, this, (values) => this.prefill(values));
+      this.host.open(
+        published.definition.allowedOrigins,
+        this,
+        (values) => this.prefill(values),
+        (token) => (this.contactToken = token ?? undefined),
+      );
       this.phase = 'ready';
       this.renderedSections = 1;
       this.idle.start(this.idleSeconds);
@@ -276,7 +283,7 @@ export class SealpostFormApp extends LitElement {
     this.phase = 'sending';
     try {
       const payload = await preparePayload(definition, this.answers, this.locale);
-      this.finish(await this.sender.submit(this.collector, published, payload));
+      this.finish(await this.sender.submit(this.collector, published, payload, this.contactToken));
     } catch (error) {
       // NOTE: field errors that the collector returns are shown as one general
       // failure, because they name no limit for the sentences and local
@@ -304,6 +311,8 @@ export class SealpostFormApp extends LitElement {
     this.wipeAnswers();
     this.generation++;
     this.timedOut = reason === 'timeout' && !this.kiosk;
+    // A kiosk's next patient is someone else.
+    if (reason === 'timeout' && this.kiosk) this.contactToken = undefined;
     if (reason === 'timeout') {
       this.host.post({ type: 'timeout' });
       void this.focusAfterRender(this.kiosk ? 'form-title' : 'timeout-notice');
@@ -316,6 +325,8 @@ export class SealpostFormApp extends LitElement {
 
     this.kioskReset.stop();
     this.wipeAnswers();
+    // The token named the patient who just submitted; the next one needs their own.
+    this.contactToken = undefined;
     this.receiptId = undefined;
     this.timedOut = false;
     this.generation++;

@@ -52,8 +52,13 @@ export async function preparePayload(definition: FormDefinition, answers: Answer
 export class SubmissionSender {
   private pending: { payload: string; envelope: SubmissionEnvelope } | undefined;
 
-  async submit(client: CollectorClient, published: PublishedForm, payload: SubmissionPayload): Promise<SubmissionReceipt> {
-    const envelope = await this.envelopeFor(published, payload);
+  /**
+   * Sends the answers; `contactToken`, when given, goes beside the JWE, and a
+   * retry sends the token current at its own call, so the latest one counts.
+   */
+  async submit(client: CollectorClient, published: PublishedForm, payload: SubmissionPayload, contactToken?: string): Promise<SubmissionReceipt> {
+    const sealed = await this.envelopeFor(published, payload);
+    const envelope: SubmissionEnvelope = contactToken ? { ...sealed, contactToken } : sealed;
     try {
       const receipt = await client.submit(payload.formId, envelope);
       this.pending = undefined;

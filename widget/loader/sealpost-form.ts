@@ -1,9 +1,11 @@
 import {
   HOST_EVENTS,
   THEME_PROPERTIES,
+  isContactToken,
   isEmbedMessage,
   isPrefillId,
   isPrefillValue,
+  type ContactTokenMessage,
   type EmbedMessage,
   type PrefillMessage,
   type PrefillRefusalReason,
@@ -44,7 +46,12 @@ interface FrameConfig {
  * form's own limit), `kiosk` (the form starts again for the next patient
  * after a submit or a timeout, and browser autofill is off), and prefilled
  * values of non-PHI items: `prefill-ID="value"` for item ID, or `prefill`
- * with a JSON object of values by item id.
+ * with a JSON object of values by item id, and `contact-token` (the signed
+ * token from the collector's `POST /v1/contacts/:id/form-token`, so that the
+ * submission starts the form's workflows for that contact; it is passed into
+ * the frame by postMessage, never in its URL, and the latest value counts).
+ * In kiosk mode a token is used for one submission: after the submit or a
+ * timeout, the next patient gets no token until the attribute is set again.
  *
  * Prefill from script with `element.prefill({ location: 'riverside' })`. Only
  * items the form marks `prefillable` accept a value; for any other the
@@ -64,7 +71,7 @@ export class SealpostFormElement extends HTMLElement {
   /** Collector URL for elements without a `collector` attribute; the loader sets it to its own script's origin. */
   static defaultCollector: string | undefined;
 
-  static readonly observedAttributes = ['form', 'collector', 'lang', 'idle-timeout', 'kiosk', 'prefill'];
+  static readonly observedAttributes = ['form', 'collector', 'lang', 'idle-timeout', 'kiosk', 'prefill', 'contact-token'];
 
   #frame: HTMLIFrameElement | undefined;
   #collectorOrigin: string | undefined;
@@ -72,6 +79,8 @@ export class SealpostFormElement extends HTMLElement {
   #ready = false;
   /** Values given to `prefill()`, which win over the attributes'. */
   #scriptPrefill: Record<string, PrefillValue> = {};
+  /** A kiosk's token after its patient submitted or timed out: not sent again, unless the attribute is set again. */
+  #spentToken: string | undefined;
   readonly #onMessage = (event: MessageEvent): void => this.#receive(event);
 
   constructor() {
@@ -95,8 +104,10 @@ export class SealpostFormElement extends HTMLElement {
 
   /** Points the frame at the new form, collector, language or mode; sends a changed `prefill` to the loaded form. */
   attributeChangedCallback(name: string): void {
+    if (name === 'contact-token') this.#spentToken = undefined;
     if (!this.isConnected) return;
     if (name === 'prefill') this.#sendPrefill(this.#prefillValues());
+    else if (name === 'contact-token') this.#sendContactToken(true);
     else this.#render();
   }
 
@@ -191,15 +202,18 @@ export class SealpostFormElement extends HTMLElement {
         this.#ready = true;
         this.#sendTheme();
         this.#sendPrefill(this.#prefillValues());
+        this.#sendContactToken(false);
         this.#dispatch(HOST_EVENTS.ready, null);
         return;
       case 'submitted':
+        this.#spendKioskToken();
         this.#dispatch(HOST_EVENTS.submitted, { receiptId: message.receiptId });
         return;
       case 'error':
         this.#dispatch(HOST_EVENTS.error, { code: message.code });
         return;
       case 'timeout':
+        this.#spendKioskToken();
         this.#dispatch(HOST_EVENTS.timeout, null);
         return;
       case 'prefill-refused':
@@ -245,6 +259,29 @@ export class SealpostFormElement extends HTMLElement {
 
     const message: PrefillMessage = { source: 'sealpost-host', type: 'prefill', values };
     frameWindow.postMessage(message, this.#collectorOrigin);
+  }
+
+  /**
+   * Sends the `contact-token` attribute's value to the ready form, so that it
+   * holds the latest one: on ready when there is one, and on every change,
+   * null when it was removed. Only by postMessage to the collector's origin,
+   * never in the frame's URL.
+   */
+  #sendContactToken(changed: boolean): void {
+    const frameWindow = this.#frame?.contentWindow;
+    if (!this.#ready || !frameWindow || !this.#collectorOrigin) return;
+
+    const value = this.getAttribute('contact-token')?.trim() || null;
+    if (value !== null && !isContactToken(value)) this.#warn('the contact-token attribute is not a token from POST /v1/contacts/:id/form-token; the form was sent none.');
+    const token = value !== null && isContactToken(value) && value !== this.#spentToken ? value : null;
+    if (token === null && !changed) return;
+    const message: ContactTokenMessage = { source: 'sealpost-host', type: 'contact-token', token };
+    frameWindow.postMessage(message, this.#collectorOrigin);
+  }
+
+  /** In kiosk mode, the form forgot the token when its patient finished; the loader does not send it to a reloaded frame either. */
+  #spendKioskToken(): void {
+    if (this.hasAttribute('kiosk')) this.#spentToken = this.getAttribute('contact-token')?.trim() || undefined;
   }
 
   #warn(text: string): void {

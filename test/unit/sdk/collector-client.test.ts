@@ -36,6 +36,18 @@ describe('collector client', () => {
     expect(fetch.mock.calls[0]?.[1]?.method).toBe('GET');
   });
 
+  test('submit sends the contact token in the body beside the JWE, never in the URL', async () => {
+    const { client, fetch } = scriptedClient([json(503, {}), json(201, receipt)]);
+    const withToken = { ...envelope, contactToken: 'sct1.AAAAAAAA.eyJjIjoiYSJ9.tag' };
+
+    await client.submit('intake', withToken);
+
+    for (const [url, init] of fetch.mock.calls) {
+      expect(String(url)).toBe('https://collector.example/v1/forms/intake/submissions');
+      expect(JSON.parse(String(init?.body))).toEqual(withToken);
+    }
+  });
+
   test('submit retries 5xx with same body', async () => {
     const { client, fetch, delays } = scriptedClient([json(503, {}), new TypeError('fetch failed'), json(201, receipt)]);
 

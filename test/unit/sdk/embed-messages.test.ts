@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isEmbedMessage, isPrefillMessage } from '../../../sdk/embed-messages';
+import { isContactTokenMessage, isEmbedMessage, isPrefillMessage } from '../../../sdk/embed-messages';
 
 describe('isEmbedMessage', () => {
   test.each([
@@ -54,5 +54,33 @@ describe('prefill messages', () => {
     expect(isEmbedMessage({ source: 'sealpost', type: 'prefill-refused', items: [{ id: 'full-name', reason: 'not_prefillable' }] })).toBe(true);
     expect(isEmbedMessage({ source: 'sealpost', type: 'prefill-refused', items: [{ id: 'full-name', reason: 'Ana Ruiz' }] })).toBe(false);
     expect(isEmbedMessage({ source: 'sealpost', type: 'prefill-refused', items: [{ id: 'a b', reason: 'unknown_item' }] })).toBe(false);
+  });
+});
+
+describe('isContactTokenMessage', () => {
+  const message = (token: unknown) => ({ source: 'sealpost-host', type: 'contact-token', token });
+
+  test('accepts a token of base64url parts, and null', () => {
+    expect(isContactTokenMessage(message('sct1.AAAAAAAA.eyJjIjoiYSJ9.abc_-'))).toBe(true);
+    expect(isContactTokenMessage(message(null))).toBe(true);
+  });
+
+  test.each([
+    ['a missing token', undefined],
+    ['a number', 42],
+    ['an object', { contactId: 'x' }],
+    ['an empty string', ''],
+    ['spaces', 'sct1 abc'],
+    ['a URL', 'https://evil.example/?t=1'],
+    ['a leading dot', '.abc'],
+    ['more than 512 characters', 'a'.repeat(513)],
+  ])('refuses %s', (_name, token) => {
+    expect(isContactTokenMessage(message(token))).toBe(false);
+  });
+
+  test('refuses messages that are not from the host or not of this type', () => {
+    expect(isContactTokenMessage({ source: 'sealpost', type: 'contact-token', token: null })).toBe(false);
+    expect(isContactTokenMessage({ source: 'sealpost-host', type: 'prefill', token: null })).toBe(false);
+    expect(isContactTokenMessage(null)).toBe(false);
   });
 });

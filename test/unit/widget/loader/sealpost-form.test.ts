@@ -375,3 +375,73 @@ describe('sealpost-form prefill', () => {
     expect(warn).not.toHaveBeenCalled();
   });
 });
+
+describe('sealpost-form contact token', () => {
+  const TOKEN = 'sct1.AAAAAAAA.eyJjIjoiYSJ9.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+  const NEXT = 'sct1.BBBBBBBB.eyJjIjoiYiJ9.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+
+  function mountRecording(attributes: Record<string, string>) {
+    const { element, frame, frameWindow } = mount({ form: 'intake', collector: COLLECTOR, ...attributes });
+    const sent: unknown[] = [];
+    if (frameWindow) frameWindow.postMessage = ((message: unknown, origin: string) => sent.push([message, origin])) as Window['postMessage'];
+    const ready = () => post({ source: 'sealpost', type: 'ready' }, COLLECTOR, frameWindow);
+    return { element, frame, frameWindow, sent, ready };
+  }
+  const tokenMessage = (token: string | null) => [{ source: 'sealpost-host', type: 'contact-token', token }, COLLECTOR];
+
+  test('sends the token by postMessage on ready, never in the frame URL', () => {
+    const { frame, sent, ready } = mountRecording({ 'contact-token': TOKEN });
+    expect(sent).toEqual([]);
+    ready();
+
+    expect(sent).toEqual([tokenMessage(TOKEN)]);
+    expect(frame?.getAttribute('src')).not.toContain(TOKEN);
+    expect(frame?.getAttribute('src')).not.toContain('token');
+  });
+
+  test('sends nothing on ready without a token', () => {
+    const { sent, ready } = mountRecording({});
+    ready();
+    expect(sent).toEqual([]);
+  });
+
+  test('sends a changed token at once, and null when it is removed, without reloading the frame', () => {
+    const { element, frame, sent, ready } = mountRecording({ 'contact-token': TOKEN });
+    const src = frame?.getAttribute('src');
+    ready();
+    element.setAttribute('contact-token', NEXT);
+    element.removeAttribute('contact-token');
+
+    expect(sent).toEqual([tokenMessage(TOKEN), tokenMessage(NEXT), tokenMessage(null)]);
+    expect(frame?.getAttribute('src')).toBe(src);
+  });
+
+  test('waits for ready before sending a token set early', () => {
+    const { element, sent, ready } = mountRecording({});
+    element.setAttribute('contact-token', TOKEN);
+    expect(sent).toEqual([]);
+    ready();
+    expect(sent).toEqual([tokenMessage(TOKEN)]);
+  });
+
+  test('warns about a malformed token and sends none', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { sent, ready } = mountRecording({ 'contact-token': 'not a token' });
+    ready();
+    expect(sent).toEqual([]);
+    expect(warn.mock.calls.map(([text]) => text)).toEqual(['[sealpost] <sealpost-form form="intake">: the contact-token attribute is not a token from POST /v1/contacts/:id/form-token; the form was sent none.']);
+  });
+
+  test('in kiosk mode, does not send a submitted patient’s token to a reloaded frame', () => {
+    const { element, frameWindow, sent, ready } = mountRecording({ 'contact-token': TOKEN, kiosk: '' });
+    ready();
+    post({ source: 'sealpost', type: 'submitted', receiptId: '7K3M9QXD2BNP4R6T' }, COLLECTOR, frameWindow);
+    // The frame reports ready again, as a frame reloaded for another language would.
+    ready();
+    expect(sent).toEqual([tokenMessage(TOKEN)]);
+
+    // Setting the attribute again names the next patient.
+    element.setAttribute('contact-token', TOKEN);
+    expect(sent).toEqual([tokenMessage(TOKEN), tokenMessage(TOKEN)]);
+  });
+});
