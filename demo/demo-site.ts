@@ -8,11 +8,13 @@ const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.j
 
 /**
  * Serves the sample clinic site on its own origin, as a real clinic's site
- * would be, with the collector's URL written into its pages.
+ * would be, with the collector's URL written into its pages, and on the
+ * intake page the sample patient's contact token, as a clinic's patient
+ * portal would write it.
  */
-export async function startDemoSite(port: number, collectorUrl: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function startDemoSite(port: number, collectorUrl: string, intakeToken = ''): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((request, response) => {
-    void serveFile(request, response, collectorUrl);
+    void serveFile(request, response, collectorUrl, intakeToken);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -25,7 +27,7 @@ export async function startDemoSite(port: number, collectorUrl: string): Promise
   return { url: `http://localhost:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-async function serveFile(request: http.IncomingMessage, response: http.ServerResponse, collectorUrl: string): Promise<void> {
+async function serveFile(request: http.IncomingMessage, response: http.ServerResponse, collectorUrl: string, intakeToken: string): Promise<void> {
   const pathname = new URL(request.url ?? '/', 'http://demo').pathname;
   const name = pathname === '/' ? 'intake.html' : pathname.slice(1);
   const type = TYPES[path.extname(name)];
@@ -36,7 +38,7 @@ async function serveFile(request: http.IncomingMessage, response: http.ServerRes
   try {
     // The page's language comes from ?lang= on the server, so the form loads once in the right language.
     const lang = new URL(request.url ?? '/', 'http://demo').searchParams.get('lang') === 'es' ? 'es' : 'en';
-    const text = (await readFile(path.join(SITE, name), 'utf8')).replaceAll('{{COLLECTOR_URL}}', collectorUrl).replaceAll('{{LANG}}', lang);
+    const text = (await readFile(path.join(SITE, name), 'utf8')).replaceAll('{{COLLECTOR_URL}}', collectorUrl).replaceAll('{{LANG}}', lang).replaceAll('{{CONTACT_TOKEN}}', intakeToken);
     response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
     response.end(text);
   } catch {

@@ -173,6 +173,23 @@ describe.skipIf(chromiumMissing !== undefined)('intake form in Chromium', () => 
     await page.close();
   });
 
+  it('mails the workflow welcome to the sample contact', async () => {
+    // The demo page carries the sample patient's contact token, so the submissions above started the intake follow-up.
+    const folder = path.join(dataDir, 'demo-mail');
+    const deadline = Date.now() + 30_000;
+    let mail = '';
+    while (!mail.includes('Subject: Welcome to Riverside Family Clinic')) {
+      if (Date.now() > deadline) throw new Error(`No welcome email reached ${folder} within 30 s:\n${demo.output().slice(-3000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const names = await readdir(folder).catch(() => [] as string[]);
+      mail = (await Promise.all(names.map((name) => readFile(path.join(folder, name), 'utf8')))).join('\n');
+    }
+
+    expect(mail).toContain('To: demo.patient@example.org');
+    expect(mail).toMatch(/\/t\/c\/[A-Za-z0-9_-]+/);
+    expect(mail.match(/Subject: Welcome to Riverside Family Clinic/g)).toHaveLength(1);
+  });
+
   it('keeps answers out of every stored row and file', async () => {
     await demo.stop();
     for (const value of Object.values(typed)) expect(demo.output()).not.toContain(value);
