@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
 import type { MachineReason } from '../db/schema';
 import { refreshRollups, type AddedOpens } from '../reports/refresh-rollups';
-import { queueEngagements } from '../workflows/event-jobs';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -32,8 +31,8 @@ interface Row {
  * Writes a batch of events and refreshes their messages' rollups in one
  * transaction, with a fixed number of statements whatever the batch size:
  * two reads and an update for the every-link rule (only when the batch holds
- * human clicks), one insert of every row, the rollup refresh, and one insert
- * of engage jobs for the workflow emails among them.
+ * human clicks), one statement that inserts every row and queues the engage
+ * jobs of workflow emails, and the rollup refresh.
  *
  * Events are classified in batch order, so a later event sees the earlier
  * ones as if they had been written one by one. Given a function, it calls it
@@ -48,15 +47,15 @@ export async function writeTrackingEvents(db: Database, events: TrackingEvent[] 
     await applyAllLinksRule(tx, rows);
     await insertRows(tx, rows);
     await refreshRollups(tx, rows.map((row) => row.event.messageId), addedOpens(rows));
-    const engagements = rows.map(({ event, reason }) => ({ messageId: event.messageId, kind: event.kind, machine: Boolean(reason) }));
-    await queueEngagements(tx, engagements, new Date(Math.min(...batch.map((event) => event.occurredAt.getTime()))));
   });
 }
 
 // The partial unique index admits one unique row per message, kind and link. The first human event
 // of each is offered as unique; one that loses to an earlier or concurrent writer is stored as a repeat,
 // in the same statement. Offered rows go in (message, kind, link) order, so concurrent batches wait on
-// each other in one order.
+// each other in one order. The same statement queues an engage job (see workflows/event-jobs.ts) for
+// the first human open or click of each workflow email, so the event reaches the workflow engine as
+// durably as it is stored, at no extra round trip.
 async function insertRows(tx: Transaction, rows: Row[]): Promise<void> {
   const candidates = new Map<string, Row>();
   for (const row of rows) {
@@ -76,6 +75,13 @@ async function insertRows(tx: Transaction, rows: Row[]): Promise<void> {
       SELECT message_id, kind, link_number, occurred_at, machine_reason, true FROM x WHERE offered
       ON CONFLICT DO NOTHING
       RETURNING message_id, kind, link_number
+    ), engaged AS (
+      INSERT INTO workflow_jobs (run_id, step_id, kind, due_at)
+      SELECT DISTINCT ON (x.message_id, x.kind) x.message_id, x.kind, 'engage', x.occurred_at FROM x
+      JOIN workflow_emails w ON w.message_id = x.message_id
+      WHERE x.machine_reason IS NULL AND ((x.kind = 'open' AND w.opened_at IS NULL) OR (x.kind = 'click' AND w.clicked_at IS NULL))
+      ORDER BY x.message_id, x.kind, x.occurred_at
+      ON CONFLICT DO NOTHING
     )
     INSERT INTO tracking_events (message_id, kind, link_number, occurred_at, machine_reason, is_unique)
     SELECT message_id, kind, link_number, occurred_at, machine_reason, false FROM x
