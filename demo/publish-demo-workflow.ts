@@ -23,7 +23,7 @@ export const DEMO_CONTACT_EMAIL = 'demo.patient@example.org';
  * the sample contact, and returns a contact token for the intake form, so a
  * submission on the demo page starts the workflow for that contact. The
  * workflow's webhook step is left out here, because its example host does
- * not resolve and the URL guard rejects it; the file stays as the example
+ * not resolve and the URL guard rejects it. The file stays as the example
  * a clinic edits.
  */
 export async function publishDemoWorkflow(runtime: Runtime): Promise<{ workflowVersion: number; contactId: string; intakeToken: string }> {

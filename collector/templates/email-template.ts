@@ -10,7 +10,7 @@ export type Localized = Record<TemplateLanguage, string>;
 
 /**
  * An email that workflow send steps fill in and queue. `{{name}}` takes the
- * step's variable `name`; `{{contact.name}}` takes the contact's attribute.
+ * step's variable `name`, and `{{contact.name}}` takes the contact's attribute.
  * Values are escaped in the HTML and inserted as they are in the subject
  * and the text. The contact's `language` attribute picks the language;
  * English is the default.

@@ -3,7 +3,7 @@ import type { EmailTemplate } from '../../templates/email-template';
 
 /**
  * Email templates that workflow send steps name. Every publication with new
- * content adds a version; a send uses the latest version at the time it runs.
+ * content adds a version, and a send uses the latest version when it runs.
  * Templates hold no PHI: the only values filled in at send time are the
  * step's variables and the contact's attributes, which are PHI-free by
  * contract.
