@@ -3,7 +3,8 @@
 // (without them the server has no STARTTLS command). Recipients whose local
 // part is temp-fail get 451, hard-fail get 550; the rest are accepted.
 // Each accepted message prints one JSON line:
-// { received: { secure, size, to, subject, messageId } }, where `to` lists the
+// { received: { connection, secure, size, to, subject, messageId } }, where
+// connection is smtp-server's id of the SMTP connection, `to` lists the
 // envelope recipients and messageId is the X-Sealpost-Message-Id header.
 import { readFileSync } from 'node:fs';
 import { SMTPServer } from 'smtp-server';
@@ -35,7 +36,7 @@ const server = new SMTPServer({
     stream.on('end', () => {
       const headers = readHeaders(head);
       const to = session.envelope.rcptTo.map((recipient) => recipient.address);
-      process.stdout.write(`${JSON.stringify({ received: { secure: session.secure, size, to, subject: headers.get('subject'), messageId: headers.get('x-sealpost-message-id') } })}\n`);
+      process.stdout.write(`${JSON.stringify({ received: { connection: session.id, secure: session.secure, size, to, subject: headers.get('subject'), messageId: headers.get('x-sealpost-message-id') } })}\n`);
       callback();
     });
   },
