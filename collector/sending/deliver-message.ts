@@ -28,38 +28,77 @@ export type DeliveryOutcome =
 const TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
 
 /**
- * Sends one message over a new SMTP connection and reports its TLS level:
- * none, encrypted (TLS whose certificate did not verify) or verified.
- * Certificates are checked but not enforced, so that the level can be
- * recorded. A message that requires TLS is stopped before MAIL FROM, so
- * nothing of it is sent, when the connection falls short of the requirement,
- * and the outcome names the RFC 8460 result type.
+ * Delivers messages over one SMTP connection, opened on first use, and
+ * reports each message's TLS level: none, encrypted (TLS whose certificate
+ * did not verify) or verified. Certificates are checked but not enforced, so
+ * that the level can be recorded. A message that requires TLS is stopped
+ * before MAIL FROM, so nothing of it is sent, when the connection falls short
+ * of the requirement, and the outcome names the RFC 8460 result type.
+ *
+ * After a successful send the next message reuses the connection, which
+ * saves a connection set-up and greeting per message. A failed connect, login
+ * or send closes it, so the message after a failure starts on a new
+ * connection. The caller closes it with close() when its batch is done.
  */
-export async function deliverMessage(settings: SmtpSettings, message: OutgoingMessage, heloName: string): Promise<DeliveryOutcome> {
-  const connection = new SMTPConnection({
-    host: settings.host,
-    port: settings.port,
-    secure: settings.implicitTls,
-    name: heloName,
-    logger: false,
-    ...TIMEOUTS,
-    tls: { rejectUnauthorized: false, ...(settings.ca ? { ca: [settings.ca] } : {}) },
-  });
+export class SmtpDelivery {
+  private connection: SMTPConnection | undefined;
+  private tlsLevel: TlsLevel = 'none';
+  private loggedIn = false;
 
-  try {
-    await connect(connection);
-    const tlsLevel = tlsLevelOf(connection);
-    if (!meetsRequirement(tlsLevel, message.requiredTls)) {
-      return { kind: 'tls_required', tlsLevel, result: tlsLevel === 'none' ? 'starttls-not-supported' : tlsResultType(tlsSocket(connection)?.authorizationError?.toString()) };
+  constructor(
+    private readonly settings: SmtpSettings,
+    private readonly heloName: string,
+  ) {}
+
+  /** Sends one message and returns its outcome, which also reports SMTP replies and network errors. */
+  async deliver(message: OutgoingMessage): Promise<DeliveryOutcome> {
+    try {
+      const connection = await this.connected();
+      if (!meetsRequirement(this.tlsLevel, message.requiredTls)) {
+        return { kind: 'tls_required', tlsLevel: this.tlsLevel, result: this.tlsLevel === 'none' ? 'starttls-not-supported' : tlsResultType(tlsSocket(connection)?.authorizationError?.toString()) };
+      }
+
+      // Login waits for the first message that passes its TLS check, so credentials never cross a connection that every message so far was stopped on.
+      if (this.settings.user && !this.loggedIn) {
+        await login(connection, this.settings.user, this.settings.password ?? '');
+        this.loggedIn = true;
+      }
+      const info = await send(connection, message);
+      return { kind: 'sent', tlsLevel: this.tlsLevel, reply: redactReply(info.response ?? '') };
+    } catch (error) {
+      this.close();
+      return failureOutcome(error);
     }
+  }
 
-    if (settings.user) await login(connection, settings.user, settings.password ?? '');
-    const info = await send(connection, message);
-    return { kind: 'sent', tlsLevel, reply: redactReply(info.response ?? '') };
-  } catch (error) {
-    return failureOutcome(error);
-  } finally {
-    connection.quit();
+  /** Ends the connection, if one is open, with QUIT. */
+  close(): void {
+    this.connection?.quit();
+    this.connection = undefined;
+    this.loggedIn = false;
+  }
+
+  private async connected(): Promise<SMTPConnection> {
+    if (this.connection) return this.connection;
+
+    const connection = new SMTPConnection({
+      host: this.settings.host,
+      port: this.settings.port,
+      secure: this.settings.implicitTls,
+      name: this.heloName,
+      logger: false,
+      ...TIMEOUTS,
+      tls: { rejectUnauthorized: false, ...(this.settings.ca ? { ca: [this.settings.ca] } : {}) },
+    });
+    this.connection = connection;
+
+    // A relay may close an idle connection between two messages, and then the next message opens a new one.
+    connection.once('end', () => {
+      if (this.connection === connection) this.close();
+    });
+    await connect(connection);
+    this.tlsLevel = tlsLevelOf(connection);
+    return connection;
   }
 }
 

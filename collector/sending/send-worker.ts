@@ -11,7 +11,7 @@ import { refreshRollups } from '../reports/refresh-rollups';
 import { campaignTlsRequirements, stricterTls } from '../email/campaign-settings';
 import type { TlsRequirement } from '../db/schema';
 import { claimDueMessages } from './claim-messages';
-import { deliverMessage, type DeliveryOutcome } from './deliver-message';
+import { SmtpDelivery, type DeliveryOutcome } from './deliver-message';
 import type { SmtpSettings } from './smtp-settings';
 
 /** Settings of the send worker; every field but the first four has a default. */
@@ -56,12 +56,17 @@ export class SendWorker {
     const claimed = await claimDueMessages(this.options.db, this.options.clock(), this.options.batchSize);
     // Read at send time, so a campaign's requirement covers messages queued before it was set.
     const campaigns = await campaignTlsRequirements(this.options.db, claimed.flatMap((message) => (message.campaign ? [message.campaign] : [])));
-    for (const message of claimed) {
-      try {
-        await this.attempt(message, stricterTls(message.requiredTls, message.campaign ? campaigns.get(message.campaign) : null));
-      } catch (error) {
-        await this.recordError(message, error);
+    const delivery = new SmtpDelivery(this.options.smtp, this.options.heloName);
+    try {
+      for (const message of claimed) {
+        try {
+          await this.attempt(delivery, message, stricterTls(message.requiredTls, message.campaign ? campaigns.get(message.campaign) : null));
+        } catch (error) {
+          await this.recordError(message, error);
+        }
       }
+    } finally {
+      delivery.close();
     }
     return claimed.length;
   }
@@ -110,8 +115,8 @@ export class SendWorker {
     }
   }
 
-  private async attempt(message: Message, requiredTls: TlsRequirement | null): Promise<void> {
-    const { keys, smtp, heloName, logger } = this.options;
+  private async attempt(delivery: SmtpDelivery, message: Message, requiredTls: TlsRequirement | null): Promise<void> {
+    const { keys } = this.options;
     const body = JSON.parse(decryptField(keys.messageEncryption, fieldContext('body', message.id), message.bodyEncrypted)) as MessageBody;
     const outgoing = {
       id: message.id,
@@ -122,7 +127,7 @@ export class SendWorker {
       requiredTls,
     };
 
-    const outcome = await deliverMessage(smtp, outgoing, heloName);
+    const outcome = await delivery.deliver(outgoing);
     await this.options.db.transaction(async (tx) => {
       await tx.update(messages).set(this.update(message, outcome)).where(eq(messages.id, message.id));
       await refreshRollups(tx, [message.id]);

@@ -31,9 +31,13 @@ function receivedCount(name: ServerName): number {
   return servers[name].child.output().split('\n').filter((line) => line.startsWith('{"received"')).length;
 }
 
-function lastReceived(name: ServerName): { secure: boolean } {
+function receivedMessages(name: ServerName): { connection: string; secure: boolean }[] {
   const lines = servers[name].child.output().split('\n').filter((line) => line.startsWith('{"received"'));
-  return (JSON.parse(lines.at(-1)!) as { received: { secure: boolean } }).received;
+  return lines.map((line) => (JSON.parse(line) as { received: { connection: string; secure: boolean } }).received);
+}
+
+function lastReceived(name: ServerName): { secure: boolean } {
+  return receivedMessages(name).at(-1)!;
 }
 
 beforeAll(async () => {
@@ -165,6 +169,23 @@ describe.each(drivers)('send worker on %s', (driver) => {
     expect(message.lastError).toContain('5.1.1 <[address]>: Recipient address rejected');
     expect(message.lastError).not.toContain('hard-fail');
     expect(message.nextAttemptAt).toBeNull();
+  });
+
+  it('sends a batch over one connection until a failure', async () => {
+    const ids = [await queue(), await queue(), await queue({ to: 'hard-fail@patients.example' }), await queue()];
+    await database.db.update(messages).set({ nextAttemptAt: null }).where(eq(messages.status, 'queued'));
+    // The worker claims the oldest due message first, so the batch is sent in this order.
+    for (const [n, id] of ids.entries()) await database.db.update(messages).set({ nextAttemptAt: new Date(now.getTime() - (ids.length - n) * 1000) }).where(eq(messages.id, id));
+
+    const before = receivedCount('plain');
+    expect(await worker('plain').runOnce()).toBe(4);
+    expect(await Promise.all(ids.map(async (id) => (await row(id)).status))).toEqual(['sent', 'sent', 'failed', 'sent']);
+
+    // The rejected recipient closed the first connection, so the last message went over a second one.
+    const connections = receivedMessages('plain').slice(before).map((received) => received.connection);
+    expect(connections).toHaveLength(3);
+    expect(connections[1]).toBe(connections[0]);
+    expect(connections[2]).not.toBe(connections[1]);
   });
 
   it.each([
