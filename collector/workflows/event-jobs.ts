@@ -19,9 +19,10 @@ export async function queueFormTrigger(tx: Transaction, event: { formId: string;
 /**
  * Runs an engage or trigger job. Both effects are idempotent (waits resume
  * once, runs start once per trigger key), so a job that a dead worker left
- * half done is simply run again by the next one.
+ * half done is simply run again by the next one. Returns false when another
+ * worker deleted the job first.
  */
-export async function runEventJob(engine: WorkflowEngine, job: Job): Promise<void> {
+export async function runEventJob(engine: WorkflowEngine, job: Job): Promise<boolean> {
   if (job.kind === 'engage') {
     await receiveEmailEngagement(engine, { messageId: job.runId, kind: job.stepId === 'click' ? 'clicked' : 'opened', repeat: true });
   } else {
@@ -30,5 +31,5 @@ export async function runEventJob(engine: WorkflowEngine, job: Job): Promise<voi
     await receiveFormSubmission(engine, { formId: payload.formId, submissionId: payload.submissionId, contactId: payload.contactId });
   }
 
-  await engine.db.transaction((tx) => completeJob(tx, engine, job));
+  return engine.db.transaction((tx) => completeJob(tx, engine, job));
 }

@@ -18,19 +18,30 @@ export const MAX_JOB_ATTEMPTS = 5;
  */
 export async function runJob(engine: WorkflowEngine, job: Job): Promise<void> {
   try {
+    let completed = true;
     if (job.kind === 'deliver') await deliverWebhook(engine, job);
-    else if (job.kind === 'engage' || job.kind === 'trigger') await runEventJob(engine, job);
-    else await engine.db.transaction((tx) => runJobInTransaction(engine, tx, job));
-    engine.logger.debug({ workerId: engine.workerId, jobId: job.id, runId: job.runId, stepId: job.stepId, kind: job.kind }, 'workflow job ran');
+    else if (job.kind === 'engage' || job.kind === 'trigger') completed = await runEventJob(engine, job);
+    else completed = await engine.db.transaction((tx) => runJobInTransaction(engine, tx, job));
+
+    // A job whose lease expired may have been completed by another worker first; then this run changed nothing.
+    const ids = { workerId: engine.workerId, jobId: job.id, runId: job.runId, stepId: job.stepId, kind: job.kind };
+    engine.logger.debug(ids, completed ? 'workflow job ran' : 'workflow job skipped: another worker completed it after its lease expired');
   } catch (error) {
     await handleJobError(engine, job, error);
   }
 }
 
-async function runJobInTransaction(engine: WorkflowEngine, tx: Transaction, job: Job): Promise<void> {
+/** Does a step job's work and deletes the job in one transaction; false when the lease was lost and nothing changed. */
+async function runJobInTransaction(engine: WorkflowEngine, tx: Transaction, job: Job): Promise<boolean> {
   // Transactions that lock both a run and its jobs lock the run first, so they cannot deadlock on each other.
   const loaded = await loadRun(tx, job.runId);
-  if (!(await completeJob(tx, engine, job))) return;
+  if (!(await completeJob(tx, engine, job))) return false;
+
+  await applyJob(engine, tx, job, loaded);
+  return true;
+}
+
+async function applyJob(engine: WorkflowEngine, tx: Transaction, job: Job, loaded: Awaited<ReturnType<typeof loadRun>>): Promise<void> {
   if (!loaded || loaded.run.status !== 'active') return;
   const { run, definition } = loaded;
   const now = engine.clock.now();

@@ -340,9 +340,11 @@ describe.each(drivers)('workflow runs on %s', (driver) => {
 
   it('a job cut off by a database outage is given back without counting an attempt', async () => {
     await harness.publish(eventWorkflow('outage-flow'));
+    await harness.drain();
     const contactId = await harness.contact();
     await receiveApiEvent(harness.engine, { name: 'outage-flow.start', contactId, eventId: `outage-${contactId}` });
     const [job] = await claimJobs(harness.engine, 1);
+    expect(job).toMatchObject({ kind: 'enter', stepId: 'hello' });
 
     // The transaction fails as postgres.js fails when the server has gone away.
     const lost = Object.assign(new Error('write CONNECTION_CLOSED 127.0.0.1:5432'), { code: 'CONNECTION_CLOSED' });
