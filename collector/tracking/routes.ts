@@ -25,9 +25,9 @@ import { writeTrackingEvents, type TrackingEvent } from './write-events';
  * header object and no copy of the image.
  */
 export function trackingRoutes(ctx: AppContext) {
-  // Three writers overlap one batch's round trips with the next batch's; concurrent batches lock
-  // messages and rollup rows in key order, so they wait on each other but cannot deadlock.
-  const events = new GroupCommit<TrackingEvent>((batch) => writeTrackingEvents(ctx.db, batch), 500, 3);
+  // One writer: every batch updates the same few rollup rows (one per hour, campaign, domain, …), so
+  // concurrent writers would wait on each other's row locks anyway, and each would commit a smaller batch.
+  const events = new GroupCommit<TrackingEvent>((batch) => writeTrackingEvents(ctx.db, batch), 500, 1);
   const links = new TrackedLinkCache();
 
   async function record(c: Context<AppEnv>, link: TrackedLink, kind: 'open' | 'click'): Promise<void> {
