@@ -82,6 +82,34 @@ describe.each(drivers)('workflow API on %s', (driver) => {
     expect(audit?.actor).toMatch(/^api-key:/);
   });
 
+  it('lists and reads email templates', async () => {
+    const list = (await (await call('GET', '/v1/templates')).json()) as { templates: { id: string; version: number }[] };
+    expect(list.templates.map(({ id, version }) => ({ id, version }))).toEqual([
+      { id: 'confirm', version: 1 },
+      { id: 'plan-changed', version: 1 },
+      { id: 'thanks', version: 1 },
+    ]);
+
+    const read = (await (await call('GET', '/v1/templates/confirm')).json()) as { version: number; template: { subject: { es: string } } };
+    expect(read.version).toBe(1);
+    expect(read.template.subject.es).toBe('Mensaje confirm');
+  });
+
+  it('answers 404 for an unknown template', async () => {
+    const response = await call('GET', '/v1/templates/missing');
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('template_not_found');
+  });
+
+  it('answers 422 naming the template field', async () => {
+    const response = await call('POST', '/v1/templates', { ...sampleTemplate('broken'), text: { en: 'Hello' } });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { error: { code: string; message: string; errors: { path: string }[] } };
+    expect(body.error.code).toBe('invalid_template');
+    expect(body.error.errors.map((error) => error.path)).toEqual(['text.es']);
+    expect((await call('GET', '/v1/templates/broken')).status).toBe(404);
+  });
+
   it('answers 422 naming the step', async () => {
     const response = await call('POST', '/v1/workflows', { ...WORKFLOW, version: 2, steps: [{ ...WORKFLOW.steps[0], next: 'missing' }] });
     expect(response.status).toBe(422);
