@@ -9,11 +9,11 @@ import { deleteWorkflow, listWorkflows, publishWorkflow } from './publish-workfl
 import type { WorkflowEngine } from './workflow-engine';
 
 /**
- * Workflow administration. Behind an API key for now; the actor in the
- * audit log is the key's id.
+ * Workflow administration over the server API. An API key is an admin
+ * credential (only the CLI creates one), and the audit log names the key's
+ * id as the actor. The console reads workflows through its own staff routes.
  */
 export function workflowRoutes(db: Database, engine: WorkflowEngine) {
-  // TODO: require the staff admin role once console sessions exist; until then an API key is required.
   return new Hono<ApiKeyEnv>()
     .use(requireApiKey(db))
     .get('/', async (c) => c.json({ workflows: await listWorkflows(db) }))
