@@ -3,7 +3,9 @@ import { and, eq, notInArray, sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit-log';
 import type { Database } from '../db/open-database';
 import { workflowRuns, workflowStepRuns, workflowVersions, workflows } from '../db/schema';
+import { findFormVersion } from '../forms/form-store';
 import { HttpError } from '../http/http-error';
+import { findTemplate } from '../templates/template-store';
 import { parseWorkflowDefinition, type WorkflowProblem } from './parse-workflow';
 import { endRun } from './run-state';
 import { checkWebhookUrl, type Resolver } from './webhooks/url-guard';
@@ -27,8 +29,8 @@ export async function publishWorkflow(db: Database, input: unknown, options: { a
   const parsed = parseWorkflowDefinition(input);
   if (!parsed.ok) throw invalidDefinition(parsed.errors);
   const workflow = parsed.workflow;
-  const urlProblems = await checkWebhookUrls(workflow, options.resolve);
-  if (urlProblems.length > 0) throw invalidDefinition(urlProblems);
+  const problems = [...(await checkReferences(db, workflow)), ...(await checkWebhookUrls(workflow, options.resolve))];
+  if (problems.length > 0) throw invalidDefinition(problems);
 
   const digest = createHash('sha256').update(JSON.stringify(workflow)).digest('hex');
   const now = options.now ?? new Date();
@@ -92,6 +94,20 @@ export async function listWorkflows(db: Database) {
     .from(workflows)
     .where(sql`${workflows.deletedAt} IS NULL`)
     .orderBy(workflows.id);
+}
+
+// A definition that names a form or a template that does not exist would be accepted and then fail at
+// run time, where only the collector's log shows it; the author learns it at publication instead.
+async function checkReferences(db: Database, workflow: WorkflowDefinition): Promise<WorkflowProblem[]> {
+  const problems: WorkflowProblem[] = [];
+  if (workflow.trigger.type === 'form_submitted' && !(await findFormVersion(db, workflow.trigger.formId))) {
+    problems.push({ path: 'trigger.formId', message: `trigger.formId names form "${workflow.trigger.formId}", which is not published; publish the form first or correct the id (npm run sealpost -- forms list)` });
+  }
+  for (const [index, step] of workflow.steps.entries()) {
+    if (step.type !== 'send_email' || (await findTemplate(db, step.template))) continue;
+    problems.push({ path: `steps[${index}] ${JSON.stringify(step.id)}`, message: `send_email.template names template "${step.template}", which is not published; publish it first with npm run sealpost -- templates publish FILE` });
+  }
+  return problems;
 }
 
 async function checkWebhookUrls(workflow: WorkflowDefinition, resolve: Resolver): Promise<WorkflowProblem[]> {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/processes';
+import { sampleTemplate } from '../support/workflow-harness';
 
 const MASTER_KEY = 'nT5m4Gx1yGJHnPjY1kQ0q0o9yCwq7cG3zW2oVtWl8aE';
 const WORKFLOW = {
@@ -33,7 +34,17 @@ describe('workflow CLI commands', () => {
     return target;
   }
 
+  it('rejects a workflow whose form and template are not published', async () => {
+    const target = await file('flow.json', WORKFLOW);
+    const result = await runCli(['workflows', 'publish', target], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('trigger.formId: trigger.formId names form "new-patient-intake", which is not published');
+    expect(result.stderr).toContain('steps[0] "welcome": send_email.template names template "welcome", which is not published');
+  });
+
   it('publishes, republishes and lists', async () => {
+    expect((await runCli(['forms', 'publish', fileURLToPath(new URL('../../demo/forms/new-patient-intake.json', import.meta.url))], env)).code).toBe(0);
+    expect((await runCli(['templates', 'publish', await file('welcome.json', sampleTemplate('welcome'))], env)).code).toBe(0);
     const target = await file('flow.json', WORKFLOW);
     const first = await runCli(['workflows', 'publish', target], env);
     const again = await runCli(['workflows', 'publish', target], env);

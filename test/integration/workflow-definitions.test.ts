@@ -1,4 +1,4 @@
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, workflowVersions } from '../../collector/db/schema';
 import { HttpError } from '../../collector/http/http-error';
@@ -90,7 +90,7 @@ describe.each(drivers)('workflow publishing on %s', (driver) => {
 
   it('publishes with an audit entry', async () => {
     expect(await harness.publish(valid())).toEqual({ workflowId: 'checks', version: 1, status: 'created', endedRuns: 0 });
-    const [audit] = await database.db.select().from(auditLog);
+    const [audit] = await database.db.select().from(auditLog).where(eq(auditLog.action, 'workflow.publish'));
     expect(audit).toMatchObject({ action: 'workflow.publish', subjectType: 'workflow', subjectId: 'checks', actor: 'test' });
   });
 

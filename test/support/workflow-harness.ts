@@ -5,6 +5,11 @@ import { deriveContactKeys } from '../../collector/contacts/contact-crypto';
 import { upsertContact } from '../../collector/contacts/contact-store';
 import { contacts, messages, workflowEmails, workflowRuns, workflowStepRuns } from '../../collector/db/schema';
 import { deriveEmailKeys } from '../../collector/keys/email-keys';
+import { KeyCustody } from '../../collector/keys/key-custody';
+import { findFormVersion } from '../../collector/forms/form-store';
+import { publishForm } from '../../collector/forms/publish-form';
+import type { FormDefinition } from '../../sdk/form-definition';
+import { readFileSync } from 'node:fs';
 import type { EmailTemplate } from '../../collector/templates/email-template';
 import { findTemplate, publishTemplate } from '../../collector/templates/template-store';
 import { ManualClock } from '../../collector/workflows/clock';
@@ -59,8 +64,16 @@ export function createHarness(database: TestDatabase) {
     workerId: 'test-worker',
   });
 
-  // Send steps queue real messages, so each template a test workflow names and no test published is published first.
-  const publishTemplates = async (definition: unknown) => {
+  // Publication checks that the forms and templates a workflow names exist, so those that no test
+  // published are published first: the demo intake form under the trigger's form id, and a sample template.
+  const custody = new KeyCustody(database.db, masterKey);
+  const publishReferences = async (definition: unknown) => {
+    const trigger = (definition as { trigger?: { type?: string; formId?: unknown } }).trigger;
+    const formId = trigger?.type === 'form_submitted' && typeof trigger.formId === 'string' && /^[a-z0-9][a-z0-9-]*$/.test(trigger.formId) ? trigger.formId : undefined;
+    if (formId && !(await findFormVersion(database.db, formId))) {
+      await publishForm(database.db, custody, { ...demoIntakeForm(), id: formId }, 'test:setup');
+    }
+
     const steps = (definition as { steps?: { type?: string; template?: unknown }[] }).steps ?? [];
     for (const step of steps) {
       const template = step.type === 'send_email' && typeof step.template === 'string' && /^[a-z0-9][a-z0-9-]*$/.test(step.template) ? step.template : undefined;
@@ -81,7 +94,7 @@ export function createHarness(database: TestDatabase) {
       respond = handler;
     },
     async publish(definition: unknown) {
-      await publishTemplates(definition);
+      await publishReferences(definition);
       return publishWorkflow(database.db, definition, { actor: 'test', resolve: engine.resolve, now: clock.now() });
     },
     /** Creates a contact with a fresh email and returns its id. */
@@ -129,4 +142,9 @@ export function sampleTemplate(id: string): EmailTemplate {
     text: { en: 'Please see https://clinic.test/next', es: 'Consulte https://clinic.test/next' },
     html: { en: '<p>Please see <a href="https://clinic.test/next">the next step</a>.</p>', es: '<p>Consulte <a href="https://clinic.test/next">el siguiente paso</a>.</p>' },
   };
+}
+
+/** The demo's intake form, which test workflows with a form trigger are published against. */
+export function demoIntakeForm(): FormDefinition {
+  return JSON.parse(readFileSync(new URL('../../demo/forms/new-patient-intake.json', import.meta.url), 'utf8')) as FormDefinition;
 }
