@@ -125,6 +125,10 @@ async function execute({ db, custody, staffKeys, masterKey }: Pick<Runtime, 'db'
       return table(['TEMPLATE', 'VERSION', 'PUBLISHED'], rows.map((row) => [row.id, String(row.version), row.publishedAt.toISOString()]));
     }
     case 'workflows.webhook-secret': {
+      // A secret for a misspelled id would verify nothing, so only a published workflow's is printed.
+      const known = (await listWorkflows(db)).some((workflow) => workflow.id === request.workflowId);
+      if (!known) throw new HttpError(404, 'workflow_not_found', `No workflow "${request.workflowId}" is published; list them with \`npm run sealpost -- workflows list\`.`);
+
       // Reading the secret is audited, because whoever has it can forge this workflow's webhooks.
       await recordAudit(db, { actor, action: 'workflow.webhook_secret.read', subjectType: 'workflow', subjectId: request.workflowId });
       return webhookSecret(masterKey, request.workflowId).toString('hex');

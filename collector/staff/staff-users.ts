@@ -74,7 +74,7 @@ export async function createStaffUser(
       await appendAudit(tx, { actor, action: 'staff_user.create', subjectType: 'staff_user', subjectId: id, details: { role: input.role } }, now);
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new HttpError(409, 'user_exists', 'A staff account with this email address already exists; change its role instead of adding it again.');
+    if (isUniqueViolation(error)) throw new HttpError(409, 'user_exists', 'A staff account with this email address already exists; change its role on the console\'s Users page instead of adding it again.');
     throw error;
   }
 

@@ -33,6 +33,7 @@ export function parseEmailTemplate(input: unknown): ParsedTemplate {
 
   if (typeof value.id !== 'string' || !ID.test(value.id)) errors.push({ path: 'id', message: 'must be 1 to 100 lowercase letters, digits or hyphens, such as intake-welcome' });
   if (typeof value.from !== 'string') errors.push({ path: 'from', message: 'must be the sender address, such as care@clinic.example' });
+  else errors.push(...messageProblems({ from: value.from, subject: 'Sample', text: 'Sample' }, 'en'));
   if (value.campaign !== undefined && (typeof value.campaign !== 'string' || value.campaign.trim() === '' || value.campaign.length > 100)) {
     errors.push({ path: 'campaign', message: 'must be 1 to 100 characters, such as intake-follow-up' });
   }
@@ -70,6 +71,19 @@ function localizedProblems(field: string, item: unknown): TemplateProblem[] {
   return problems;
 }
 
+// Checks a filled-in message as the email API would check it, so a template cannot publish what a send would reject.
+function messageProblems(message: Record<string, string>, language: string): TemplateProblem[] {
+  try {
+    parseMessages({ to: 'patient@example.org', ...message });
+    return [];
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    const field = String(error.extra.field ?? 'message');
+    const text = error.message.replace(/^messages\[0\]\.\S+ /, '').replace(/\.$/, '');
+    return [{ path: field === 'subject' || field === 'html' || field === 'text' ? `${field}.${language}` : field, message: text }];
+  }
+}
+
 function sampleProblems(template: EmailTemplate): TemplateProblem[] {
   const problems: TemplateProblem[] = [];
   for (const language of TEMPLATE_LANGUAGES) {
@@ -77,14 +91,7 @@ function sampleProblems(template: EmailTemplate): TemplateProblem[] {
     const sample = Object.fromEntries(names.map((name) => [name.replace(/^contact\./, ''), 'sample']));
     const rendered = renderTemplate(template, language, { variables: sample, attributes: sample });
 
-    try {
-      parseMessages({ to: 'patient@example.org', from: template.from, subject: rendered.subject, text: rendered.text, ...(rendered.html ? { html: rendered.html } : {}), ...(template.campaign ? { campaign: template.campaign } : {}) });
-    } catch (error) {
-      if (!(error instanceof HttpError)) throw error;
-      const field = String(error.extra.field ?? 'message');
-      const message = error.message.replace(/^messages\[0\]\.\S+ /, '').replace(/\.$/, '');
-      problems.push({ path: field === 'subject' || field === 'html' || field === 'text' ? `${field}.${language}` : field, message });
-    }
+    problems.push(...messageProblems({ from: template.from, subject: rendered.subject, text: rendered.text, ...(rendered.html ? { html: rendered.html } : {}), ...(template.campaign ? { campaign: template.campaign } : {}) }, language));
 
     if (!rendered.html) continue;
     try {

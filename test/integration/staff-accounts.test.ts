@@ -155,7 +155,7 @@ describe('users CLI', () => {
   it('rejects a duplicate address', async () => {
     const result = await runCli(['users', 'add', 'INES@clinic.example', '--role', 'admin'], env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('A staff account with this email address already exists; change its role instead of adding it again.\n');
+    expect(result.stderr).toBe("A staff account with this email address already exists; change its role on the console's Users page instead of adding it again.\n");
   });
 
   it('rejects an unknown role', async () => {

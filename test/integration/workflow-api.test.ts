@@ -197,6 +197,12 @@ describe.each(drivers)('workflow API on %s', (driver) => {
     expect(berlin.rows.find((row) => String(row.day) > day && row.stepId === 'confirm')).toMatchObject({ entered: 2, emailsQueued: 2, emailsSent: 1 });
   });
 
+  it('answers 404 for the report of an unknown workflow', async () => {
+    const response = await call('GET', '/v1/reports/workflows/never-published');
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('workflow_not_found');
+  });
+
   it('rejects an unknown report time zone', async () => {
     const response = await call('GET', '/v1/reports/workflows/api-flow?tz=Nowhere/City');
     expect(response.status).toBe(400);

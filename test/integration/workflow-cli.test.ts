@@ -90,4 +90,11 @@ describe('workflow CLI commands', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('The email template is invalid:\n  subject.es: is missing or empty; give the text in this language\n');
   });
+
+  it('rejects the webhook secret of an unknown workflow', async () => {
+    const result = await runCli(['workflows', 'webhook-secret', 'no-such-flow'], env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('No workflow "no-such-flow" is published; list them with `npm run sealpost -- workflows list`.\n');
+  });
 });

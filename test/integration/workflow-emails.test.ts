@@ -153,6 +153,12 @@ describe.each(drivers)('workflow emails on %s', (driver) => {
     expect(await databaseFingerprint(database.db)).toEqual(before);
   });
 
+  it('names an invalid sender once, beside the other problems', async () => {
+    const rejected = publishTemplate(database.db, { ...GREETING, id: 'bad sender', from: 'not-an-email', subject: 'Plain' }, { actor: 'test' });
+    const errors = await rejected.then(() => [], (caught: { extra: { errors: { path: string }[] } }) => caught.extra.errors);
+    expect(errors.map((problem) => problem.path)).toEqual(['id', 'from', 'subject']);
+  });
+
   it('stores a new version only when the content changes', async () => {
     const again = await publishTemplate(database.db, GREETING, { actor: 'test' });
     expect(again.status).toBe('unchanged');
