@@ -19,6 +19,12 @@ export type Translation = { en: string; es: string };
  */
 export const FRAME_TITLE: Translation = { en: 'Patient form', es: 'Formulario del paciente' };
 
+/** Shown by the host element when the form has not loaded in time, in place of an empty box. */
+export const FRAME_NOT_LOADED: Translation = {
+  en: 'This form could not be loaded. Please reload the page, or contact the clinic if it happens again.',
+  es: 'No se pudo cargar este formulario. Vuelva a cargar la página o comuníquese con la clínica si vuelve a ocurrir.',
+};
+
 /**
  * Strings of the form app's states and controls.
  *

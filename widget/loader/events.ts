@@ -8,7 +8,8 @@ export interface SealpostSubmittedDetail {
 /**
  * Detail of `sealpost-error`: a stable error code. The form app sends codes such
  * as `insecure_context` or the collector's error codes; the loader itself sends
- * `missing_form` and `invalid_collector` for a misconfigured element.
+ * `missing_form` and `invalid_collector` for a misconfigured element, and
+ * `form_not_loaded` when the form did not report ready in time.
  */
 export interface SealpostErrorDetail {
   code: string;

@@ -13,18 +13,22 @@ import {
   type ThemeMessage,
 } from '../../sdk/embed-messages';
 import { localize, primaryLanguage } from '../../sdk/localize';
-import { FRAME_TITLE } from '../../sdk/messages';
+import { FRAME_NOT_LOADED, FRAME_TITLE } from '../../sdk/messages';
 import { SEALPOST_VERSION } from '../version';
 import type { SealpostErrorDetail } from './events';
 
 // The iframe starts at a height that shows the loading text, then follows the form's resize messages.
-const STYLES = ':host{display:block}iframe{display:block;width:100%;height:12rem;border:0}';
+const STYLES = ':host{display:block}iframe{display:block;width:100%;height:12rem;border:0}p{margin:0;padding:1rem;border:1px solid;border-radius:.25rem}';
+
+/** How long a frame may take to report ready before the element says the form did not load. */
+export const LOAD_TIMEOUT_MS = 20_000;
 
 /** The iframe's URL and title, and the origin that its messages must come from. */
 interface FrameConfig {
   src: string;
   origin: string;
   title: string;
+  lang: string;
 }
 
 /**
@@ -81,6 +85,9 @@ export class SealpostFormElement extends HTMLElement {
   #scriptPrefill: Record<string, PrefillValue> = {};
   /** A kiosk's token after its patient submitted or timed out: not sent again, unless the attribute is set again. */
   #spentToken: string | undefined;
+  #loadTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The notice shown in place of a form that did not load. */
+  #notice: HTMLParagraphElement | undefined;
   readonly #onMessage = (event: MessageEvent): void => this.#receive(event);
 
   constructor() {
@@ -100,6 +107,7 @@ export class SealpostFormElement extends HTMLElement {
   /** Stops listening; the browser unloads the iframe with the element. */
   disconnectedCallback(): void {
     window.removeEventListener('message', this.#onMessage);
+    clearTimeout(this.#loadTimer);
   }
 
   /** Points the frame at the new form, collector, language or mode; sends a changed `prefill` to the loaded form. */
@@ -141,6 +149,7 @@ export class SealpostFormElement extends HTMLElement {
     if (frame.getAttribute('src') !== config.src) {
       this.#ready = false;
       frame.setAttribute('src', config.src);
+      this.#watchLoad(config.lang);
     }
 
     // Inserting the frame only once it has a src skips a first load of about:blank.
@@ -164,6 +173,7 @@ export class SealpostFormElement extends HTMLElement {
       src: `${collector.base}/embed/forms/${encodeURIComponent(form)}?lang=${lang}${idle && /^\d{1,6}$/.test(idle) ? `&idle=${idle}` : ''}${kiosk}`,
       origin: collector.origin,
       title: localize(FRAME_TITLE, lang),
+      lang,
     };
   }
 
@@ -176,7 +186,38 @@ export class SealpostFormElement extends HTMLElement {
     return frame;
   }
 
+  /**
+   * A frame that never reports ready (its page blocked by frame-ancestors
+   * because this page's origin is not allowed, or the collector unreachable)
+   * shows the browser's empty or error page. After LOAD_TIMEOUT_MS the
+   * element tells the patient in their language, warns the page's developer
+   * with the likely causes, and sends `sealpost-error` with `form_not_loaded`.
+   * A form that reports ready later removes the notice.
+   */
+  #watchLoad(lang: string): void {
+    this.#clearLoadWatch();
+    this.#loadTimer = setTimeout(() => {
+      if (this.#ready) return;
+      const notice = document.createElement('p');
+      notice.setAttribute('role', 'alert');
+      notice.lang = lang;
+      notice.textContent = localize(FRAME_NOT_LOADED, lang);
+      this.#notice = notice;
+      this.shadowRoot?.prepend(notice);
+      this.#warn(`the form did not load within ${LOAD_TIMEOUT_MS / 1000} s. Check that this page's origin is in the form's allowedOrigins (the browser console names a frame-ancestors violation then) and that the collector URL is reachable.`);
+      this.#dispatch(HOST_EVENTS.error, { code: 'form_not_loaded' });
+    }, LOAD_TIMEOUT_MS);
+  }
+
+  #clearLoadWatch(): void {
+    clearTimeout(this.#loadTimer);
+    this.#loadTimer = undefined;
+    this.#notice?.remove();
+    this.#notice = undefined;
+  }
+
   #removeFrame(): void {
+    this.#clearLoadWatch();
     this.#frame?.remove();
     this.#frame = undefined;
     this.#collectorOrigin = undefined;
@@ -200,6 +241,7 @@ export class SealpostFormElement extends HTMLElement {
         return;
       case 'ready':
         this.#ready = true;
+        this.#clearLoadWatch();
         this.#sendTheme();
         this.#sendPrefill(this.#prefillValues());
         this.#sendContactToken(false);

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { defineElement } from '../../../../widget/define-element';
-import { SealpostFormElement } from '../../../../widget/loader/sealpost-form';
+import { LOAD_TIMEOUT_MS, SealpostFormElement } from '../../../../widget/loader/sealpost-form';
 
 const COLLECTOR = 'https://collector.example';
 
@@ -203,6 +203,42 @@ describe('sealpost-form messages', () => {
     expect(ready[0]?.bubbles).toBe(true);
     expect(ready[0]?.composed).toBe(true);
     expect(errors.map((event) => event.detail)).toEqual([{ code: 'insecure_context' }]);
+  });
+
+  test('says in the page language when the form does not load', () => {
+    vi.useFakeTimers();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { element } = mount({ form: 'intake', collector: COLLECTOR, lang: 'es' });
+    const errors = record(element, 'sealpost-error');
+
+    vi.advanceTimersByTime(LOAD_TIMEOUT_MS - 1);
+    expect(element.shadowRoot?.querySelector('p')).toBeNull();
+    vi.advanceTimersByTime(1);
+    vi.useRealTimers();
+
+    const notice = element.shadowRoot?.querySelector('p[role="alert"]');
+    expect(notice?.textContent).toBe('No se pudo cargar este formulario. Vuelva a cargar la página o comuníquese con la clínica si vuelve a ocurrir.');
+    expect(notice?.getAttribute('lang')).toBe('es');
+    expect(errors.map((event) => event.detail)).toEqual([{ code: 'form_not_loaded' }]);
+    expect(String(warn.mock.calls[0]?.[0])).toContain("this page's origin is in the form's allowedOrigins");
+  });
+
+  test('a form that reports ready in time shows no notice, and a late one removes it', () => {
+    vi.useFakeTimers();
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const quick = mount({ form: 'intake', collector: COLLECTOR });
+    post({ source: 'sealpost', type: 'ready' }, COLLECTOR, quick.frameWindow);
+    const slow = mount({ form: 'consent', collector: COLLECTOR });
+    const quickErrors = record(quick.element, 'sealpost-error');
+
+    vi.advanceTimersByTime(LOAD_TIMEOUT_MS);
+    vi.useRealTimers();
+    expect(quick.element.shadowRoot?.querySelector('p')).toBeNull();
+    expect(quickErrors).toEqual([]);
+    expect(slow.element.shadowRoot?.querySelector('p')?.textContent).toContain('This form could not be loaded.');
+
+    post({ source: 'sealpost', type: 'ready' }, COLLECTOR, slow.frameWindow);
+    expect(slow.element.shadowRoot?.querySelector('p')).toBeNull();
   });
 
   test('passes theme to frame on ready', () => {
