@@ -14,6 +14,8 @@ export async function startMailCatcher(folder: string): Promise<{ url: string; c
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    // The client is always this machine, so a reverse DNS query for it would only wait on the resolver.
+    disableReverseLookup: true,
     logger: false,
     onData(stream, _session, callback) {
       const chunks: Buffer[] = [];
