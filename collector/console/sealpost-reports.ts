@@ -196,7 +196,11 @@ export class SealpostReports extends LitElement {
 
   private async load(): Promise<void> {
     this.error = this.validationProblem();
-    if (this.error) return;
+    if (this.error) {
+      // Figures left on screen would read as the answer to the settings just rejected.
+      this.report = undefined;
+      return;
+    }
 
     this.loading = true;
     try {
@@ -361,7 +365,9 @@ export class SealpostReports extends LitElement {
   }
 
   private renderSplitTable(report: DeliverabilityReport) {
-    const dimension = DIMENSIONS.find(([value]) => value === this.dimension)?.[1] ?? this.dimension;
+    // The heading names the split of the figures shown, not the one chosen for the next load.
+    const [split, customKey] = (report.split ?? '').split(':') as [string, string | undefined];
+    const dimension = DIMENSIONS.find(([value]) => value === (customKey === undefined ? split : 'custom'))?.[1] ?? split;
     const rows = this.sortedSplitRows(report);
     if (rows.length === 0) return nothing;
 
@@ -373,7 +379,7 @@ export class SealpostReports extends LitElement {
     };
 
     return html`
-      <h3>By ${dimension.toLowerCase()}${this.dimension === 'custom' ? html` <code>${this.customKey}</code>` : nothing}</h3>
+      <h3>By ${dimension.toLowerCase()}${customKey === undefined ? nothing : html` <code>${customKey}</code>`}</h3>
       <div class="table-scroll" tabindex="0" role="region" aria-label="Split table">
         <table>
           <caption class="status">Sorted by ${COLUMNS.find((column) => column.key === this.sortKey)?.label.toLowerCase()}, ${this.sortDescending ? 'highest' : 'lowest'} first. Hover a rate for its counts.</caption>

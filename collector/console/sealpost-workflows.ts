@@ -32,6 +32,13 @@ interface FunnelStep {
   emailsClicked: number;
 }
 
+/** A row of GET /staff/templates. */
+interface TemplateRow {
+  id: string;
+  version: number;
+  publishedAt: string;
+}
+
 const FUNNEL_COLUMNS = [
   ['entered', 'Entered'],
   ['completed', 'Completed'],
@@ -80,12 +87,46 @@ export class SealpostWorkflows extends LitElement {
   @state() private selected?: WorkflowRow;
   @state() private funnel?: FunnelStep[];
   @state() private funnelError = '';
+  @state() private templates?: TemplateRow[];
+  @state() private templatesError = '';
 
   private readonly timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this.load();
+    void this.loadTemplates();
+  }
+
+  private async loadTemplates(): Promise<void> {
+    this.templatesError = '';
+    try {
+      this.templates = (await this.api.request<{ items: TemplateRow[] }>('GET', '/templates')).items;
+    } catch (error) {
+      this.templatesError = error instanceof ApiError ? error.message : 'The email templates could not be loaded; try again.';
+    }
+  }
+
+  private renderTemplates() {
+    if (this.templatesError) return html`<p class="error" role="alert">${this.templatesError} <button class="secondary" @click=${() => this.loadTemplates()}>Retry</button></p>`;
+    if (!this.templates) return html`<p class="status" role="status">Loading email templates…</p>`;
+    if (this.templates.length === 0) return html`<p class="status">No email templates are published yet. Publish one with <code>npm run sealpost -- templates publish FILE</code> or POST /v1/templates.</p>`;
+    return html`
+      <table>
+        <thead>
+          <tr><th scope="col">Template</th><th scope="col" class="number">Version</th><th scope="col">Published</th></tr>
+        </thead>
+        <tbody>
+          ${this.templates.map(
+            (template) => html`<tr>
+              <th scope="row"><code>${template.id}</code></th>
+              <td class="number">${template.version}</td>
+              <td>${new Date(template.publishedAt).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' })}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    `;
   }
 
   private async load(): Promise<void> {
@@ -181,6 +222,8 @@ export class SealpostWorkflows extends LitElement {
       ${this.error ? html`<p class="error" role="alert">${this.error} <button class="secondary" @click=${() => this.load()}>Retry</button></p>` : nothing}
       ${this.renderBody()}
       ${this.selected ? html`<h3>Funnel of ${this.selected.name}, version ${this.selected.version}</h3>${this.renderFunnel(this.selected)}` : nothing}
+      <h3>Email templates</h3>
+      ${this.renderTemplates()}
     `;
   }
 }

@@ -44,6 +44,8 @@ export const STAFF_ROUTES = {
   rotateFormKey: { method: 'POST', path: '/forms/:id/keys', roles: ADMINS },
   setFormRetention: { method: 'PATCH', path: '/forms/:id/retention', roles: ADMINS },
   listWorkflows: { method: 'GET', path: '/workflows', roles: REPORTERS },
+  /** Email templates that send steps use: id, latest version and when it was published. */
+  listTemplates: { method: 'GET', path: '/templates', roles: REPORTERS },
 } as const satisfies Record<string, StaffRoute>;
 
 /** Audit actions a reviewer may list: reads and exports of submissions, not account or key changes. */

@@ -10,6 +10,7 @@ import { HttpError } from '../http/http-error';
 import { listConsentLedger, signedConsent } from '../submissions/consent-ledger';
 import { exportFormat, exportedJson } from '../submissions/export-submission';
 import { readSubmission } from '../submissions/read-submissions';
+import { listTemplates } from '../templates/template-store';
 import { listWorkflowSummaries } from '../workflows/workflow-summary';
 import { listAuditPage } from './audit-page';
 import { generateInitialPassword } from './password-hash';
@@ -166,6 +167,7 @@ export function staffRoutes(ctx: AppContext) {
   });
 
   on(STAFF_ROUTES.listWorkflows, async (c) => c.json({ items: await listWorkflowSummaries(db) }));
+  on(STAFF_ROUTES.listTemplates, async (c) => c.json({ items: await listTemplates(db) }));
 
   return app;
 }

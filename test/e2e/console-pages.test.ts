@@ -147,6 +147,8 @@ describe.skipIf(chromiumMissing !== undefined)('console pages in Chromium', () =
     await expect(welcome.getByRole('cell').allInnerTexts()).resolves.toEqual(['send email', '3', '3', '0', '0', '0', '0', '3', '0', '0', '0', '0']);
     const wait = page.getByRole('row', { name: /^wait-a-day/ });
     await expect(wait.getByRole('cell').nth(3).innerText()).resolves.toBe('3');
+    await expect(page.getByRole('row', { name: /^tips 1 / }).count()).resolves.toBe(1);
+    await expect(page.getByRole('row', { name: /^welcome 1 / }).count()).resolves.toBe(1);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-workflows.png'), fullPage: true });
   });

@@ -1,4 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
+import { publishTemplate } from '../../collector/templates/template-store';
+import { sampleTemplate } from '../support/workflow-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, staffSessions } from '../../collector/db/schema';
 import { encryptSubmission } from '../../sdk/encrypt-answers';
@@ -190,6 +192,15 @@ describe.each(drivers)('console administration on %s', (driver) => {
     const response = await call('GET', '/workflows', undefined, await sessionCookieFor(database.db, collector.staff, analyst.id));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ items: [] });
+  });
+
+  it('lists email templates to analysts', async () => {
+    const analyst = await addStaff(database.db, collector.staff, 'analyst');
+    await publishTemplate(database.db, sampleTemplate('welcome'), { actor: 'test:setup' });
+    const response = await call('GET', '/templates', undefined, await sessionCookieFor(database.db, collector.staff, analyst.id));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { items: { id: string; version: number }[] };
+    expect(body.items.map(({ id, version }) => ({ id, version }))).toEqual([{ id: 'welcome', version: 1 }]);
   });
 
   it('leaves the admin signed in throughout', async () => {
