@@ -3,7 +3,8 @@ import { HttpError } from '../../collector/http/http-error';
 import { startRun } from '../../collector/workflows/start-run';
 import { databaseFingerprint } from '../support/table-counts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/test-databases';
-import { createHarness } from '../support/workflow-harness';
+import { createHarness, sampleTemplate } from '../support/workflow-harness';
+import { publishTemplate } from '../../collector/templates/template-store';
 
 // Names the test resolver maps to addresses a webhook must never reach. No request leaves the process:
 // the harness records requests instead of sending them.
@@ -36,6 +37,8 @@ describe.each(drivers)('webhook URLs under attack on %s', (driver) => {
     database = await createTestDatabase(driver);
     harness = createHarness(database);
     Object.assign(harness.dns, DNS);
+    // Published here, so that a rejected workflow is the only change each case could make.
+    await publishTemplate(database.db, sampleTemplate('after-hook'), { actor: 'test:setup' });
   });
 
   afterAll(async () => {
