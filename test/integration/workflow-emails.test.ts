@@ -132,6 +132,18 @@ describe.each(drivers)('workflow emails on %s', (driver) => {
     expect(await harness.messages(runId)).toEqual([]);
   });
 
+  it('a contact attribute cannot add a mail header through the subject', async () => {
+    await publishTemplate(database.db, { ...GREETING, id: 'greeting', subject: { en: 'Visit at {{contact.clinic}}', es: 'Visita en {{contact.clinic}}' } }, { actor: 'test' });
+    const contactId = await harness.contact({ attributes: { clinic: 'North\r\nBcc: list@attacker.test' } });
+    const outcome = await receiveApiEvent(harness.engine, { name: 'greet', contactId, eventId: `greet-${contactId}` });
+    const runId = (outcome.started[WORKFLOW.id] as { runId: string }).runId;
+    for (let attempt = 0; attempt < 6; attempt++) await harness.advance(DAY);
+
+    expect((await harness.run(runId)).status).toBe('failed');
+    expect(await harness.messages(runId)).toEqual([]);
+    await publishTemplate(database.db, GREETING, { actor: 'test' });
+  });
+
   it('rejects an invalid template, naming each problem, and stores nothing', async () => {
     const before = await databaseFingerprint(database.db);
     const invalid = {
