@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError, type ConsoleApi } from './api-client';
 import { sharedStyles } from './console-styles';
+import { formatReceipt } from '../../sdk/ids';
 
 interface AuditRow {
   seq: number;
@@ -177,7 +178,7 @@ export class SealpostAudit extends LitElement {
               <td><time datetime=${row.at}>${new Date(row.at).toLocaleString()}</time></td>
               <td>${row.actor}</td>
               <td>${row.action}</td>
-              <td>${row.subjectType} <code>${row.subjectId}</code></td>
+              <td>${row.subjectType} <code>${row.subjectType === 'submission' ? formatReceipt(row.subjectId) : row.subjectId}</code></td>
             </tr>`,
           )}
         </tbody>
