@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 
 /**
- * A local SMTP server for the demo that writes each message it receives to
+ * Starts a local SMTP server for the demo that writes each message it receives to
  * `<folder>/<time>-<n>.eml` (mode 0600), so a trial without a mail relay can
  * read what the workflows sent. It listens on loopback only.
  */

@@ -19,8 +19,8 @@ const ID = /^[a-z0-9][a-z0-9-]{0,99}$/;
 /**
  * Validates a template document and reports every problem at once. Each
  * language is also filled in with sample values and checked as a message
- * would be at send time, so a bad sender, a subject with a line break or an
- * unsafe link fails here rather than in a running workflow.
+ * at send time. So a bad sender, a subject with a line break or an unsafe
+ * link fails here rather than in a running workflow.
  */
 export function parseEmailTemplate(input: unknown): ParsedTemplate {
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
@@ -29,7 +29,9 @@ export function parseEmailTemplate(input: unknown): ParsedTemplate {
 
   const value = input as Record<string, unknown>;
   const errors: TemplateProblem[] = [];
-  for (const key of Object.keys(value)) if (!FIELDS.has(key)) errors.push({ path: key, message: `is not a template field; use only ${[...FIELDS].join(', ')}` });
+  for (const key of Object.keys(value)) {
+    if (!FIELDS.has(key)) errors.push({ path: key, message: `is not a template field; use only ${[...FIELDS].join(', ')}` });
+  }
 
   if (typeof value.id !== 'string' || !ID.test(value.id)) errors.push({ path: 'id', message: 'must be 1 to 100 lowercase letters, digits or hyphens, such as intake-welcome' });
   if (typeof value.from !== 'string') errors.push({ path: 'from', message: 'must be the sender address, such as care@clinic.example' });
@@ -51,7 +53,7 @@ export function parseEmailTemplate(input: unknown): ParsedTemplate {
   return errors.length > 0 ? { ok: false, errors } : { ok: true, template };
 }
 
-/** Throws the 422 that lists every problem of an invalid template. */
+/** Builds the 422 that lists every problem of an invalid template. */
 export function invalidTemplate(errors: TemplateProblem[]): HttpError {
   const list = errors.map((error) => `${error.path}: ${error.message}`).join('; ');
   return new HttpError(422, 'invalid_template', `The email template is invalid. ${list}.`, { errors });
@@ -62,7 +64,9 @@ function localizedProblems(field: string, item: unknown): TemplateProblem[] {
 
   const problems: TemplateProblem[] = [];
   const texts = item as Record<string, unknown>;
-  for (const key of Object.keys(texts)) if (!(TEMPLATE_LANGUAGES as readonly string[]).includes(key)) problems.push({ path: `${field}.${key}`, message: 'is not a template language; use "en" and "es"' });
+  for (const key of Object.keys(texts)) {
+    if (!(TEMPLATE_LANGUAGES as readonly string[]).includes(key)) problems.push({ path: `${field}.${key}`, message: 'is not a template language; use "en" and "es"' });
+  }
   for (const language of TEMPLATE_LANGUAGES) {
     const text = texts[language];
     if (typeof text !== 'string' || text.trim() === '') problems.push({ path: `${field}.${language}`, message: 'is missing or empty; give the text in this language' });

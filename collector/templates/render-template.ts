@@ -8,7 +8,7 @@ export interface RenderedEmail {
   html?: string;
 }
 
-/** What placeholders draw on: the send step's variables and the contact's attributes. */
+/** Values for placeholders: the send step's variables and the contact's attributes. */
 export interface TemplateValues {
   variables: Record<string, string>;
   attributes: Record<string, string | number | boolean | null>;

@@ -9,7 +9,7 @@ import type { WorkflowEngine } from './workflow-engine';
 /**
  * Queues a form submission's form_submitted triggers in the transaction that
  * stores the submission, so an acknowledged submission always reaches the
- * workflows, even when the process stops right after answering.
+ * workflows, even when the process stops right after its response.
  */
 export async function queueFormTrigger(tx: Transaction, event: { formId: string; submissionId: string; contactId: string; now: Date }): Promise<void> {
   const payload = { formId: event.formId, submissionId: event.submissionId, contactId: event.contactId };

@@ -10,7 +10,7 @@ import { findTemplate } from '../templates/template-store';
 import type { EmailRequest, EmailSender } from './email-sender';
 import type { Transaction } from './transaction';
 
-/** What the sender needs besides the transaction: keys for both encrypted columns, and the origin that tracking links point at. */
+/** Options of TemplateEmailSender: keys for both encrypted columns, and the origin that tracking links point at. */
 export interface TemplateEmailSenderOptions {
   emailKeys: EmailKeys;
   contactKeys: ContactKeys;
