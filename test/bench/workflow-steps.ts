@@ -1,6 +1,7 @@
 // Measures workflow step throughput and due-to-start delay on PostgreSQL,
 // first with one worker process (the baseline), then with two, in one run.
 //   node --import tsx test/bench/workflow-steps.ts
+// A third phase feeds two workers a steady arrival of runs, for the due-to-start delay without backlog.
 // BENCH_CONTACTS sets the contacts per phase (default 2000); TEST_DATABASE_URL
 // the server (default postgres://postgres@127.0.0.1:5432/postgres).
 import { reportResult } from './support/report';
@@ -16,6 +17,7 @@ const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 2000);
 const STEPS = ['one', 'two', 'three'];
 const MASTER_KEY = 'nT5m4Gx1yGJHnPjY1kQ0q0o9yCwq7cG3zW2oVtWl8aE';
 const POLL_MS = 20;
+const STEADY_SECONDS = 15;
 
 interface PhaseResult {
   workers: number;
@@ -30,15 +32,22 @@ async function main() {
   try {
     const baseline = await phase(database, 1);
     const two = await phase(database, 2);
-    print([baseline, two]);
+    // Half the burst throughput of two workers, arriving steadily: the delay is then polling and claiming, not backlog.
+    const runsPerSecond = Math.max(1, Math.round(two.steps / two.seconds / STEPS.length / 2));
+    const steady = await phase(database, 2, { runsPerSecond, seconds: STEADY_SECONDS });
+    print([baseline, two], { ...steady, runsPerSecond });
   } finally {
     await database.dispose();
   }
 }
 
-/** Publishes a three-step workflow, enqueues CONTACTS runs at once, and times the workers until all runs end. */
-async function phase(database: TestDatabase, workers: number): Promise<PhaseResult> {
-  const workflowId = `bench-${workers}`;
+/**
+ * Publishes a three-step workflow, enqueues CONTACTS runs at once (or, given
+ * an arrival rate, a batch every 200 ms for that many seconds), and times
+ * the workers until all runs end.
+ */
+async function phase(database: TestDatabase, workers: number, arrival?: { runsPerSecond: number; seconds: number }): Promise<PhaseResult> {
+  const workflowId = arrival ? `bench-steady-${workers}` : `bench-${workers}`;
   await publishSampleTemplates(database.db, STEPS);
   await publishWorkflow(database.db, {
     id: workflowId,
@@ -54,12 +63,24 @@ async function phase(database: TestDatabase, workers: number): Promise<PhaseResu
     // Runs and their first jobs are inserted in bulk, so the phase measures the workers, not the triggers.
     const startedAt = new Date();
     const runIds: string[] = [];
-    for (let offset = 0; offset < CONTACTS; offset += 500) {
-      const contactIds = await insertContacts(database.db, MASTER_KEY, Math.min(500, CONTACTS - offset));
+    const enqueue = async (size: number) => {
+      const contactIds = await insertContacts(database.db, MASTER_KEY, size);
       const batch = contactIds.map((contactId) => ({ contactId, runId: randomUUID() }));
-      await database.db.insert(workflowRuns).values(batch.map(({ contactId, runId }) => ({ id: runId, workflowId, version: 1, contactId, entryNumber: 1, triggerKey: runId, status: 'active', startedAt })));
-      await database.db.insert(workflowJobs).values(batch.map(({ runId }) => ({ runId, stepId: STEPS[0]!, kind: 'enter', dueAt: startedAt })));
+      const dueAt = new Date();
+      await database.db.insert(workflowRuns).values(batch.map(({ contactId, runId }) => ({ id: runId, workflowId, version: 1, contactId, entryNumber: 1, triggerKey: runId, status: 'active', startedAt: dueAt })));
+      await database.db.insert(workflowJobs).values(batch.map(({ runId }) => ({ runId, stepId: STEPS[0]!, kind: 'enter', dueAt })));
       runIds.push(...batch.map(({ runId }) => runId));
+    };
+
+    if (arrival) {
+      const perBatch = Math.max(1, Math.round(arrival.runsPerSecond / 5));
+      for (let tick = 0; tick < arrival.seconds * 5; tick++) {
+        const next = startedAt.getTime() + (tick + 1) * 200;
+        await enqueue(perBatch);
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
+      }
+    } else {
+      for (let offset = 0; offset < CONTACTS; offset += 500) await enqueue(Math.min(500, CONTACTS - offset));
     }
 
     await waitForRunsToEnd(database);
@@ -114,13 +135,15 @@ function percentile(values: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? 0;
 }
 
-function print(results: PhaseResult[]) {
+function print(results: PhaseResult[], steady: PhaseResult & { runsPerSecond: number }) {
   process.stdout.write(`workflow steps: ${CONTACTS} contacts x ${STEPS.length} send steps per phase, poll ${POLL_MS} ms\n`);
   process.stdout.write('workers  steps  seconds  steps/s  p50 due-to-start ms  p99 due-to-start ms\n');
   for (const result of results) {
     const line = [String(result.workers).padStart(7), String(result.steps).padStart(6), result.seconds.toFixed(1).padStart(8), (result.steps / result.seconds).toFixed(0).padStart(8), String(result.p50Ms).padStart(20), String(result.p99Ms).padStart(20)];
     process.stdout.write(`${line.join(' ')}\n`);
   }
+
+  process.stdout.write(`steady arrival, 2 workers: ${steady.runsPerSecond} runs/s for ${STEADY_SECONDS} s, ${steady.steps} steps: p50 due-to-start ${steady.p50Ms} ms, p99 ${steady.p99Ms} ms\n`);
 
   // One process is the baseline; the figure is the throughput of two.
   const [one, two] = results;
@@ -134,7 +157,7 @@ function print(results: PhaseResult[]) {
     baselineName: '1 worker process',
     baseline: rate(one),
     ratio: rate(two) / rate(one),
-    notes: `due-to-start delay p50 ${two.p50Ms} ms, p99 ${two.p99Ms} ms with 2 workers (1 worker: p50 ${one.p50Ms} ms, p99 ${one.p99Ms} ms); all runs queued at once, so the delay is mostly backlog`,
+    notes: `with runs arriving steadily at ${steady.runsPerSecond} runs/s (half that throughput), due-to-start delay p50 ${steady.p50Ms} ms, p99 ${steady.p99Ms} ms with 2 workers polling every ${POLL_MS} ms; with all runs queued at once the delay is backlog: p50 ${two.p50Ms} ms, p99 ${two.p99Ms} ms (1 worker: p50 ${one.p50Ms} ms, p99 ${one.p99Ms} ms)`,
   });
 }
 
