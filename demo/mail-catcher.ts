@@ -5,7 +5,9 @@ import { SMTPServer } from 'smtp-server';
 /**
  * Starts a local SMTP server for the demo that writes each message it receives to
  * `<folder>/<time>-<n>.eml` (mode 0600), so a trial without a mail relay can
- * read what the workflows sent. It listens on loopback only.
+ * read what the workflows sent. It listens on loopback only. The files
+ * contain recipient addresses in clear, which is why `npm start` runs it only
+ * without SMTP_URL, for trials with test contacts.
  */
 export async function startMailCatcher(folder: string): Promise<{ url: string; close(): Promise<void> }> {
   await mkdir(folder, { recursive: true, mode: 0o700 });

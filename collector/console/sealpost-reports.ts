@@ -197,7 +197,7 @@ export class SealpostReports extends LitElement {
   private async load(): Promise<void> {
     this.error = this.validationProblem();
     if (this.error) {
-      // Figures left on screen would read as the answer to the settings just rejected.
+      // Figures left on screen would look like the result of the settings just rejected.
       this.report = undefined;
       return;
     }

@@ -12,7 +12,7 @@ import { deriveKey } from '../keys/derive-key';
  * contact UUID, never an email or other PHI. `tag` is HMAC-SHA256 over
  * `sct1.<keyId>.<body>` under a key derived from the master key; `keyId`
  * names that key, so that a token of another collector (another master key)
- * is told apart from a tampered one.
+ * is distinguished from a tampered one.
  */
 
 const VERSION = 'sct1';
@@ -27,7 +27,7 @@ export function deriveContactTokenKey(masterKey: Buffer): Buffer {
   return deriveKey(masterKey, 'contact-form-token-hmac:v1');
 }
 
-/** What a valid token says. */
+/** Claims of a valid token. */
 export interface ContactFormClaims {
   contactId: string;
   formId: string;

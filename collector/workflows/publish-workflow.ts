@@ -96,8 +96,8 @@ export async function listWorkflows(db: Database) {
     .orderBy(workflows.id);
 }
 
-// A definition that names a form or a template that does not exist would be accepted and then fail at
-// run time, where only the collector's log shows it; the author learns it at publication instead.
+// A definition that names a missing form or template would otherwise fail only at run time, where just
+// the collector's log shows it. Checking here tells the author at publication.
 async function checkReferences(db: Database, workflow: WorkflowDefinition): Promise<WorkflowProblem[]> {
   const problems: WorkflowProblem[] = [];
   if (workflow.trigger.type === 'form_submitted' && !(await findFormVersion(db, workflow.trigger.formId))) {

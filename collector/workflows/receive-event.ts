@@ -29,9 +29,9 @@ export async function receiveApiEvent(engine: WorkflowEngine, event: { name: str
  * Records an open or a click of an email that a send step queued. Machine opens (privacy
  * proxies) and machine clicks (link scanners) are ignored: they never
  * advance a run or start one. Only the first open and the first click of an
- * email count; `repeat` acts on a recorded one again, which is safe because
- * waits resume once and runs start once per trigger key, and which lets a job
- * that stopped half way be run again.
+ * email count. With `repeat`, a recorded one is acted on again, so a job that
+ * stopped half way can run again. That is safe because waits resume once and
+ * runs start once per trigger key.
  */
 export async function receiveEmailEngagement(engine: WorkflowEngine, event: { messageId: string; kind: 'opened' | 'clicked'; machine?: boolean; repeat?: boolean }): Promise<EventOutcome> {
   if (event.machine) return { ignored: 'machine', started: {}, resumedWaits: 0 };

@@ -76,7 +76,7 @@ async function applyJob(engine: WorkflowEngine, tx: Transaction, job: Job, loade
 
 async function handleJobError(engine: WorkflowEngine, job: Job, error: unknown): Promise<void> {
   const ids = { jobId: job.id, runId: job.runId, stepId: job.stepId, kind: job.kind, attempt: job.attempts + 1 };
-  // A database outage says nothing about the job, so it is not counted as an attempt. When the
+  // A database outage is not the job's fault, so it is not counted as an attempt. When the
   // database is still down, this update fails too, and the expiring lease gives the job back.
   if (isDatabaseUnavailable(error)) {
     engine.logger.warn({ ...ids, err: error }, 'workflow job stopped by a database outage; it runs again once its lease expires');

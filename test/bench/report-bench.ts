@@ -35,8 +35,8 @@ const { db } = database;
 try {
   const generation = performance.now();
   await generate();
-  // Statistics for the bulk-loaded tables, as autovacuum would gather them over time; without them the
-  // event counts of each rollup chunk scan every event instead of using the message index.
+  // Autovacuum would gather statistics for the bulk-loaded tables over time. Without them, the event
+  // counts of each rollup chunk scan every event instead of using the message index.
   await db.execute(sql`ANALYZE`);
   const generated = ((performance.now() - generation) / 1000).toFixed(0);
 

@@ -20,7 +20,7 @@ import type { SealpostErrorDetail } from './events';
 // The iframe starts at a height that shows the loading text, then follows the form's resize messages.
 const STYLES = ':host{display:block}iframe{display:block;width:100%;height:12rem;border:0}p{margin:0;padding:1rem;border:1px solid;border-radius:.25rem}';
 
-/** How long a frame may take to report ready before the element says the form did not load. */
+/** Time a frame may take to report ready before the element reports that the form did not load. */
 export const LOAD_TIMEOUT_MS = 20_000;
 
 /** The iframe's URL and title, and the origin that its messages must come from. */
@@ -190,7 +190,7 @@ export class SealpostFormElement extends HTMLElement {
    * A frame that never reports ready (its page blocked by frame-ancestors
    * because this page's origin is not allowed, or the collector unreachable)
    * shows the browser's empty or error page. After LOAD_TIMEOUT_MS the
-   * element tells the patient in their language, warns the page's developer
+   * element shows the patient a notice in their language, warns the page's developer
    * with the likely causes, and sends `sealpost-error` with `form_not_loaded`.
    * A form that reports ready later removes the notice.
    */
@@ -305,7 +305,7 @@ export class SealpostFormElement extends HTMLElement {
 
   /**
    * Sends the `contact-token` attribute's value to the ready form, so that it
-   * holds the latest one: on ready when there is one, and on every change,
+   * has the latest one: on ready when there is one, and on every change,
    * null when it was removed. Only by postMessage to the collector's origin,
    * never in the frame's URL.
    */

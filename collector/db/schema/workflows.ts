@@ -92,8 +92,8 @@ export const workflowStepRuns = pgTable(
  * again. kind: enter (run a step), resume (a wait ended), timeout (a wait
  * for an event ran out), deliver (a webhook delivery attempt). Two kinds
  * carry an event into the engine rather than a run's step: engage (a human
- * open or click of a workflow email; run_id holds the message id, step_id
- * the kind) and trigger (a form submission; run_id holds the trigger key,
+ * open or click of a workflow email, where run_id is the message id and step_id
+ * the kind) and trigger (a form submission, where run_id is the trigger key and
  * payload the form and contact). Queuing them in the transaction that stores
  * the event makes the event's effect on workflows as durable as the event.
  */
