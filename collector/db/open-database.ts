@@ -30,7 +30,7 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
 
   // NOTE: onnotice is silenced because migrations print NOTICEs for IF NOT EXISTS.
-  const client = postgres(url, { max: 10, onnotice: () => {}, connection: { application_name: 'sealpost' } });
+  const client = postgres(url, { max: 10, backoff: reconnectDelaySeconds, onnotice: () => {}, connection: { application_name: 'sealpost' } });
   const db = drizzle({ client, schema, casing: 'snake_case' });
   try {
     await migrate(db, { migrationsFolder: MIGRATIONS });
@@ -40,6 +40,17 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
   }
 
   return { db: db as unknown as Database, driver: 'postgres', close: () => client.end({ timeout: 5 }) };
+}
+
+/**
+ * Returns the seconds the pool waits before its next connection attempt after
+ * `attempt` failures in a row. The driver's default grows to 20 s, and while
+ * it waits every query fails at once with the last connection error. After a
+ * 30 s outage the collector then returned 503 for up to 20 s with the database
+ * back. The cap is 2 s, with jitter so that processes do not reconnect in step.
+ */
+export function reconnectDelaySeconds(attempt: number): number {
+  return Math.min(0.05 * 2 ** attempt, 2) * (0.5 + Math.random() / 2);
 }
 
 async function openPglite(dir: string | undefined): Promise<OpenDatabase> {

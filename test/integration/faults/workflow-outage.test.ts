@@ -71,7 +71,8 @@ describe.skipIf(privatePostgresMissing !== undefined)('PostgreSQL stopped while 
     restartedAt = new Date();
     records = await load;
     await waitForRunsToEnd(90_000);
-  }, OUTAGE_MS + 240_000);
+    await waitForOutput('"msg":"workflow worker recovered"', 30_000);
+  }, OUTAGE_MS + 270_000);
 
   afterAll(async () => {
     await Promise.all(workers.map((worker) => worker.stop()));
@@ -106,6 +107,18 @@ describe.skipIf(privatePostgresMissing !== undefined)('PostgreSQL stopped while 
     };
     await Promise.all(Array.from({ length: CLIENTS }, (_, n) => client(n)));
     return posted;
+  }
+
+  /**
+   * Waits until every worker has logged `text`. The other process may finish
+   * the last runs before this one's next pass, so recovery can come after.
+   */
+  async function waitForOutput(text: string, deadlineMs: number) {
+    const started = Date.now();
+    while (!workers.every((worker) => worker.output().includes(text))) {
+      if (Date.now() - started > deadlineMs) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   /** Polls until no run of the workflow is active; the deadline only bounds a hang. */
