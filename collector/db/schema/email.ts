@@ -251,3 +251,16 @@ export const campaignSettings = pgTable('campaign_settings', {
     .notNull()
     .references(() => apiKeys.id),
 });
+
+/**
+ * Messages whose tracking events are not yet in the rollup tables. The
+ * tracking insert statement adds a row, and the rollup worker refreshes the
+ * message's rollups and deletes the row in one transaction. An open or click
+ * then commits without waiting on the rollup rows that every writer shares.
+ */
+export const rollupQueue = pgTable('rollup_queue', {
+  messageId: text()
+    .primaryKey()
+    .references(() => messages.id),
+  queuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
