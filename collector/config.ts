@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ROLLUP_INTERVAL_MS } from './reports/rollup-worker';
 import { parseTrustedProxies, type TrustedProxies } from './staff/request-input';
 
 /** Settings of one collector process, read from the environment. */
@@ -27,6 +28,8 @@ export interface CollectorConfig {
   workflowPollMs: number;
   /** Milliseconds a claimed workflow job stays leased before another process may take it. */
   workflowLeaseMs: number;
+  /** Milliseconds between passes that add queued opens and clicks to the report rollups. */
+  rollupIntervalMs: number;
   /** SMTP relay for queued messages; unset means messages stay queued. */
   smtpUrl?: string;
   /** PEM file of extra CA certificates trusted for the relay's TLS certificate. */
@@ -58,6 +61,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
     workflowWorker: readSwitch(env, 'SEALPOST_WORKFLOW_WORKER', true),
     workflowPollMs: readInteger(env, 'SEALPOST_WORKFLOW_POLL_MS', 1000, 10, 600_000),
     workflowLeaseMs: readInteger(env, 'SEALPOST_WORKFLOW_LEASE_MS', 60_000, 1000, 3_600_000),
+    rollupIntervalMs: readInteger(env, 'SEALPOST_ROLLUP_INTERVAL_MS', ROLLUP_INTERVAL_MS, 10, 60_000),
     smtpUrl: env.SMTP_URL || undefined,
     smtpCaFile: env.SMTP_CA_FILE || undefined,
     trustProxy: parseTrustedProxies(env.SEALPOST_TRUST_PROXY),

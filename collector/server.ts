@@ -8,6 +8,7 @@ import type { CollectorConfig } from './config';
 import { startControlSocket } from './control/control-socket';
 import type { Logger } from './log';
 import { openRuntime, type Runtime } from './runtime';
+import { startRollupWorker, type RollupWorker } from './reports/rollup-worker';
 import { SendWorker } from './sending/send-worker';
 import { parseSmtpUrl, type SmtpSettings } from './sending/smtp-settings';
 import { staffOptions } from './staff/staff-options';
@@ -50,6 +51,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger, op
   let worker: WorkflowWorker | undefined;
   let sender: SendWorker | undefined;
   let retention: RetentionJob | undefined;
+  let rollups: RollupWorker | undefined;
 
   try {
     await options.beforeListen?.(runtime);
@@ -62,8 +64,10 @@ export async function startCollector(config: CollectorConfig, logger: Logger, op
     if (options.workflowWorker ?? config.workflowWorker) worker = startWorkflowWorker(workflowEngine, { pollMs: config.workflowPollMs });
     sender = startSendWorker(smtp, runtime, logger);
     retention = startRetentionJob({ db: runtime.db, clock: systemClock, logger });
+    rollups = startRollupWorker({ db: runtime.db, logger, intervalMs: config.rollupIntervalMs });
     if (config.trustProxy) logger.info({ trustProxy: config.trustProxy.description }, 'X-Forwarded-For is read from these proxies for sign-in limits');
   } catch (error) {
+    await rollups?.stop();
     await retention?.stop();
     await sender?.stop();
     await worker?.stop();
@@ -82,6 +86,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger, op
       await retention?.stop();
       await sender?.stop();
       await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await rollups?.stop();
       await worker?.stop();
       await control?.close();
       await runtime.close();

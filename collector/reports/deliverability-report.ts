@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
 import { ROLLUP_COUNTERS } from '../db/schema';
+import { drainRollupQueue } from './rollup-queue';
 import { addCounts, emptyCounts, ratesOf, type ReportCounts, type ReportRates } from './report-counts';
 import type { ReportParams, ReportSplit } from './report-params';
 
@@ -51,6 +52,10 @@ export type ReportSource = 'auto' | 'rollup' | 'combined_rollup' | 'raw';
  * that combine attributes, and `combined_rollup` reads it on request.
  */
 export async function buildDeliverabilityReport(db: Database, params: ReportParams, source: ReportSource = 'auto'): Promise<DeliverabilityReport> {
+  // Opens and clicks reach the rollups through rollup_queue, about a second after they are stored.
+  // Draining what is left first makes a rollup report count every event stored before it started.
+  if (source !== 'raw') await drainRollupQueue(db, { wait: true });
+
   const { buckets, rows, used } = await db.transaction(async (tx) => {
     await tx.execute(sql`SELECT set_config('TimeZone', ${params.tz}, true)`);
     const buckets = rowsOf(await tx.execute(bucketQuery(params)));

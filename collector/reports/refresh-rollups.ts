@@ -9,12 +9,6 @@ export type RollupExecutor = Pick<Database, 'select' | 'insert' | 'update' | 'ex
 
 type Contribution = Record<RollupCounter, number>;
 
-/** Opens that a caller has just inserted for one message, in the same transaction. */
-export interface AddedOpens {
-  human: number;
-  all: number;
-}
-
 const MESSAGE_COLUMNS = {
   id: messages.id,
   fromAddress: messages.fromAddress,
@@ -31,46 +25,65 @@ const MESSAGE_COLUMNS = {
 };
 
 /** The message columns that decide a message's rollup row and counts. */
-type RollupMessage = Pick<typeof messages.$inferSelect, keyof typeof MESSAGE_COLUMNS>;
+export type RollupMessage = Pick<typeof messages.$inferSelect, keyof typeof MESSAGE_COLUMNS>;
+
+/** Source of a refresh's event counts: the message's stored contribution, or the events table. */
+export type EventCountSource = 'stored' | 'recount';
 
 /**
- * Recomputes what each message contributes to its rollup row and applies the
+ * Recomputes what each message contributes to its rollup rows and applies the
  * difference from what it contributed before. Call it inside the transaction
- * that changed the messages or their events.
+ * that changed the messages.
  *
- * The work is set-based, so its cost is three statements whatever the number
- * of messages. They lock the messages in id order, count their events, and
- * add the differences to both rollup tables (message_rollups_hourly and
- * message_rollups_by_dimension) in the statement that stores the new
+ * Opens and clicks reach the rollups through rollup_queue (see
+ * rollup-queue.ts), so by default the event counts are the ones the message's
+ * stored contribution already holds, and only the message's own state (sent,
+ * delivered, failed, TLS) is read again. Counting the events here as well
+ * would add again the events whose queue rows are still waiting. `recount`
+ * counts the events table instead, for rollups built from scratch over
+ * events that have no queue rows.
+ *
+ * The cost is two or three statements whatever the number of messages: lock
+ * the messages in id order, count their events when asked, and add the
+ * differences to every rollup table in the statement that stores the new
  * contributions. Locking first means concurrent refreshes of one message
- * apply their differences one after the other, each from fresh counts.
- *
- * A message in `addedOpens` whose only new events are those opens is not
- * recounted: its stored contribution already holds its event counts, and
- * the opens are added to them. The row lock makes that exact, because every
- * writer adds its own events under it.
+ * apply their differences one after the other.
  */
-export async function refreshRollups(tx: RollupExecutor, messageIds: Iterable<string>, addedOpens: ReadonlyMap<string, AddedOpens> = new Map()): Promise<void> {
+export async function refreshRollups(tx: RollupExecutor, messageIds: Iterable<string>, events: EventCountSource = 'stored'): Promise<void> {
+  const locked = await lockRollupMessages(tx, messageIds, 'wait');
+  const counted = events === 'recount' ? await eventCounts(tx, locked.map((message) => message.id)) : undefined;
+  await applyContributions(tx, locked, (message) => counted?.get(message.id) ?? storedEventCounts(message));
+}
+
+/**
+ * Locks messages in id order, FOR NO KEY UPDATE, and returns the columns that
+ * decide their rollup rows. With `skip`, messages that another transaction
+ * has locked are left out instead of waited for.
+ */
+export async function lockRollupMessages(tx: RollupExecutor, messageIds: Iterable<string>, locked: 'wait' | 'skip'): Promise<RollupMessage[]> {
   const ids = [...new Set(messageIds)].sort(compareCodeUnits);
-  if (ids.length === 0) return;
+  if (ids.length === 0) return [];
 
   // NO KEY UPDATE, not UPDATE: inserting an event takes a KEY SHARE lock on its message through the
   // foreign key, and UPDATE would conflict with another writer's KEY SHARE and deadlock.
-  const locked = (await tx
+  return (await tx
     .select(MESSAGE_COLUMNS)
     .from(messages)
     .where(sql`${messages.id} IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`)
     .orderBy(messages.id)
-    .for('no key update')) as RollupMessage[];
+    .for('no key update', locked === 'skip' ? { skipLocked: true } : {})) as RollupMessage[];
+}
 
-  const recount = locked.filter((message) => !addedOpens.has(message.id) || !message.rollupContribution).map((message) => message.id);
-  const counted = await eventCounts(tx, recount);
-
+/**
+ * Computes each locked message's contribution from its state and the event
+ * counts `eventsOf` returns, and adds the differences to the rollup tables
+ * in one statement.
+ */
+export async function applyContributions(tx: RollupExecutor, locked: RollupMessage[], eventsOf: (message: RollupMessage) => EventCounts): Promise<void> {
   const changes: { message: RollupMessage; next: Contribution; difference: Contribution }[] = [];
   for (const message of locked) {
     const previous = message.rollupContribution ?? {};
-    const events = counted.get(message.id) ?? withOpens(previous, addedOpens.get(message.id));
-    const next = contributionOf(message, events);
+    const next = contributionOf(message, eventsOf(message));
     const difference = Object.fromEntries(ROLLUP_COUNTERS.map((name) => [name, next[name] - (previous[name] ?? 0)])) as Contribution;
     if (ROLLUP_COUNTERS.some((name) => difference[name] !== 0)) changes.push({ message, next, difference });
   }
@@ -83,11 +96,12 @@ export async function refreshRollups(tx: RollupExecutor, messageIds: Iterable<st
     WHERE messages.id = x.id`);
 }
 
-// Event counts of messages whose stored contribution is current: those counts plus the opens just added.
-function withOpens(previous: Partial<Contribution>, added: AddedOpens | undefined): EventCounts {
+/** Returns the event counts a message's stored contribution holds: zero for a message never refreshed. */
+export function storedEventCounts(message: Pick<RollupMessage, 'rollupContribution'>): EventCounts {
+  const previous = message.rollupContribution ?? {};
   return {
-    opensHuman: (previous.opened_total_human ?? 0) + (added?.human ?? 0),
-    opensAll: (previous.opened_total_all ?? 0) + (added?.all ?? 0),
+    opensHuman: previous.opened_total_human ?? 0,
+    opensAll: previous.opened_total_all ?? 0,
     clicksHuman: previous.clicked_total_human ?? 0,
     clicksAll: previous.clicked_total_all ?? 0,
     linksHuman: previous.clicked_unique_human ?? 0,
@@ -95,33 +109,38 @@ function withOpens(previous: Partial<Contribution>, added: AddedOpens | undefine
   };
 }
 
-async function eventCounts(tx: RollupExecutor, ids: string[]): Promise<Map<string, EventCounts>> {
-  const counts = new Map<string, EventCounts>(ids.map((id) => [id, { opensHuman: 0, opensAll: 0, clicksHuman: 0, clicksAll: 0, linksHuman: 0, linksAll: 0 }]));
-  if (ids.length === 0) return counts;
-
-  const rows = rowsOf(
-    await tx.execute(sql`
-      SELECT message_id,
-             count(*) FILTER (WHERE kind = 'open' AND machine_reason IS NULL)::int AS opens_human,
+/** Columns that count one message's events in a query grouped by message_id over tracking_events. */
+export const EVENT_COUNT_COLUMNS = sql.raw(`count(*) FILTER (WHERE kind = 'open' AND machine_reason IS NULL)::int AS opens_human,
              count(*) FILTER (WHERE kind = 'open')::int AS opens_all,
              count(*) FILTER (WHERE kind = 'click' AND machine_reason IS NULL)::int AS clicks_human,
              count(*) FILTER (WHERE kind = 'click')::int AS clicks_all,
              count(DISTINCT link_number) FILTER (WHERE kind = 'click' AND machine_reason IS NULL)::int AS links_human,
-             count(DISTINCT link_number) FILTER (WHERE kind = 'click')::int AS links_all
+             count(DISTINCT link_number) FILTER (WHERE kind = 'click')::int AS links_all`);
+
+/** Reads the EVENT_COUNT_COLUMNS of one result row. */
+export function eventCountsOf(row: Record<string, unknown>): EventCounts {
+  return {
+    opensHuman: Number(row.opens_human ?? 0),
+    opensAll: Number(row.opens_all ?? 0),
+    clicksHuman: Number(row.clicks_human ?? 0),
+    clicksAll: Number(row.clicks_all ?? 0),
+    linksHuman: Number(row.links_human ?? 0),
+    linksAll: Number(row.links_all ?? 0),
+  };
+}
+
+async function eventCounts(tx: RollupExecutor, ids: string[]): Promise<Map<string, EventCounts>> {
+  const counts = new Map<string, EventCounts>(ids.map((id) => [id, eventCountsOf({})]));
+  if (ids.length === 0) return counts;
+
+  const rows = rowsOf(
+    await tx.execute(sql`
+      SELECT message_id, ${EVENT_COUNT_COLUMNS}
       FROM tracking_events
       WHERE message_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
       GROUP BY message_id`),
   );
-  for (const row of rows) {
-    counts.set(String(row.message_id), {
-      opensHuman: Number(row.opens_human),
-      opensAll: Number(row.opens_all),
-      clicksHuman: Number(row.clicks_human),
-      clicksAll: Number(row.clicks_all),
-      linksHuman: Number(row.links_human),
-      linksAll: Number(row.links_all),
-    });
-  }
+  for (const row of rows) counts.set(String(row.message_id), eventCountsOf(row));
   return counts;
 }
 

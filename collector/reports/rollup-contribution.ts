@@ -16,8 +16,7 @@ type ContributionMessage = Pick<typeof messages.$inferSelect, 'sentAt' | 'delive
 /**
  * Returns what one message adds to its rollup row. These are the same
  * definitions as the report's query over raw tables; a test checks that the
- * two agree. The open and click totals double as the message's stored event
- * counts, which refreshRollups adds new opens to.
+ * two agree.
  */
 export function contributionOf(message: ContributionMessage, events: EventCounts): Record<RollupCounter, number> {
   const one = (condition: boolean) => (condition ? 1 : 0);

@@ -11,7 +11,7 @@ interface Pending<T> {
 }
 
 /**
- * Writes one batch. It must call `takeBatch` once, inside its transaction,
+ * Writes one batch. It must call `takeBatch` once, just before it writes,
  * and write the items it returns.
  */
 export type BatchWriter<T> = (takeBatch: () => T[]) => Promise<void>;
@@ -22,8 +22,8 @@ export type BatchWriter<T> = (takeBatch: () => T[]) => Promise<void>;
  * under load and a lone item is written at once. `add` resolves only after
  * the batch holding the item has been written, and rejects if that failed.
  *
- * The batch is taken when the writer's transaction has started, not before,
- * so items added while BEGIN waits for a connection join it. Up to
+ * The writer takes the batch when it is ready to write, not when it starts,
+ * so items added in the meantime join it. Up to
  * `maxWriters` batches are written at the same time: a new writer starts
  * only when items wait and every running writer has already taken its
  * batch, so the batch size still follows the load.

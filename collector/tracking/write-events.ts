@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
 import type { MachineReason } from '../db/schema';
-import { refreshRollups, type AddedOpens } from '../reports/refresh-rollups';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+type Executor = Pick<Database, 'execute'>;
 
 /** An open or click to store, already classified by classifyHit. */
 export interface TrackingEvent {
@@ -28,25 +28,33 @@ interface Row {
 }
 
 /**
- * Writes a batch of events and refreshes their messages' rollups in one
- * transaction, with a fixed number of statements whatever the batch size:
- * two reads and an update for the every-link rule (only when the batch holds
- * human clicks), one statement that inserts every row and queues the engage
- * jobs of workflow emails, and the rollup refresh.
+ * Writes a batch of events with a fixed number of statements whatever the
+ * batch size. A batch without human clicks is one statement in its own
+ * transaction: it inserts every row, queues the engage jobs of workflow
+ * emails and queues the messages for the rollup worker. A batch with human
+ * clicks first runs the every-link rule (two reads and an update) in the
+ * same transaction as that statement.
  *
  * Events are classified in batch order, so a later event sees the earlier
  * ones as if they had been written one by one. Given a function, it calls it
- * once the transaction has started to get the batch (see GroupCommit).
+ * once to get the batch, after the events of the current turn have joined
+ * (see GroupCommit).
  */
 export async function writeTrackingEvents(db: Database, events: TrackingEvent[] | (() => TrackingEvent[])): Promise<void> {
-  await db.transaction(async (tx) => {
-    const batch = typeof events === 'function' ? events() : events;
-    if (batch.length === 0) return;
+  // Taking the batch after this turn of the event loop lets requests handled in the same turn join it.
+  if (typeof events === 'function') await new Promise((resolve) => setImmediate(resolve));
+  const batch = typeof events === 'function' ? events() : events;
+  if (batch.length === 0) return;
 
-    const rows = batch.map((event) => ({ event, reason: event.machineReason }));
+  const rows = batch.map((event) => ({ event, reason: event.machineReason }));
+  if (!rows.some((row) => row.event.kind === 'click' && !row.reason)) {
+    await insertRows(db, rows);
+    return;
+  }
+
+  await db.transaction(async (tx) => {
     await applyAllLinksRule(tx, rows);
     await insertRows(tx, rows);
-    await refreshRollups(tx, rows.map((row) => row.event.messageId), addedOpens(rows));
   });
 }
 
@@ -55,8 +63,9 @@ export async function writeTrackingEvents(db: Database, events: TrackingEvent[] 
 // in the same statement. Offered rows go in (message, kind, link) order, so concurrent batches wait on
 // each other in one order. The same statement queues an engage job (see workflows/event-jobs.ts) for
 // the first human open or click of each workflow email, so the event reaches the workflow engine as
-// durably as it is stored, at no extra round trip.
-async function insertRows(tx: Transaction, rows: Row[]): Promise<void> {
+// durably as it is stored, at no extra round trip. It also adds one rollup_queue row per message, with
+// its opens to add, or asking for a recount when the batch has clicks (see reports/rollup-queue.ts).
+async function insertRows(tx: Executor, rows: Row[]): Promise<void> {
   const candidates = new Map<string, Row>();
   for (const row of rows) {
     const key = uniqueKey(row.event);
@@ -82,6 +91,10 @@ async function insertRows(tx: Transaction, rows: Row[]): Promise<void> {
       WHERE x.machine_reason IS NULL AND ((x.kind = 'open' AND w.opened_at IS NULL) OR (x.kind = 'click' AND w.clicked_at IS NULL))
       ORDER BY x.message_id, x.kind, x.occurred_at
       ON CONFLICT DO NOTHING
+    ), queued AS (
+      INSERT INTO rollup_queue (message_id, opens_human, opens_all, recount)
+      SELECT message_id, count(*) FILTER (WHERE kind = 'open' AND machine_reason IS NULL), count(*) FILTER (WHERE kind = 'open'), bool_or(kind = 'click')
+      FROM x GROUP BY message_id
     )
     INSERT INTO tracking_events (message_id, kind, link_number, occurred_at, machine_reason, is_unique)
     SELECT message_id, kind, link_number, occurred_at, machine_reason, false FROM x
@@ -154,20 +167,6 @@ async function storedClicks(tx: Transaction, messageIds: string[], from: Date, t
         AND occurred_at >= ${from.toISOString()}::timestamptz AND occurred_at <= ${to.toISOString()}::timestamptz`),
   );
   return rows.map((row) => ({ id: Number(row.id), messageId: String(row.message_id), linkNumber: Number(row.link_number), occurredAt: new Date(row.occurred_at as string | Date), machineReason: (row.machine_reason as string | null) ?? null }));
-}
-
-// Messages whose only events in this batch are opens; refreshRollups adds them without a recount.
-function addedOpens(rows: Row[]): Map<string, AddedOpens> {
-  const added = new Map<string, AddedOpens>();
-  const withClicks = new Set(rows.filter((row) => row.event.kind === 'click').map((row) => row.event.messageId));
-  for (const { event, reason } of rows) {
-    if (withClicks.has(event.messageId)) continue;
-    const counts = added.get(event.messageId) ?? { human: 0, all: 0 };
-    counts.all++;
-    if (!reason) counts.human++;
-    added.set(event.messageId, counts);
-  }
-  return added;
 }
 
 function uniqueKey(event: TrackingEvent): string {

@@ -7,7 +7,8 @@
 //
 // The script creates a fresh database on the integration tests' PostgreSQL
 // server, fills it with SQL generate_series, builds the rollup with
-// refreshRollups (the code that keeps it current in production), and drops
+// refreshRollups counting the events (the contribution and upsert code that
+// keeps the rollups current in production), and drops
 // the database at the end. Events are delivery events (one "delivered" per
 // delivered message) and tracking events (opens and clicks), about five per
 // message. Messages spread over 30 days and 40 recipient domains, skewed
@@ -110,7 +111,7 @@ async function generate(): Promise<void> {
 async function buildRollups(): Promise<void> {
   for (let from = 1; from <= messageCount; from += ROLLUP_CHUNK) {
     const ids = Array.from({ length: Math.min(ROLLUP_CHUNK, messageCount - from + 1) }, (_, i) => `m${from + i}`);
-    await db.transaction((tx) => refreshRollups(tx, ids));
+    await db.transaction((tx) => refreshRollups(tx, ids, 'recount'));
   }
 }
 

@@ -59,9 +59,9 @@ describe.each(drivers)('per-dimension report rollups on %s', (driver) => {
       FROM generate_series(1, 900) AS g`);
 
     const ids = Array.from({ length: MESSAGES }, (_, i) => `m${String(i + 1).padStart(4, '0')}`);
-    for (let start = 0; start < ids.length; start += 100) await db.transaction((tx) => refreshRollups(tx, ids.slice(start, start + 100)));
+    for (let start = 0; start < ids.length; start += 100) await db.transaction((tx) => refreshRollups(tx, ids.slice(start, start + 100), 'recount'));
 
-    // Later hits through the tracking writer, which adds opens without a recount.
+    // Later hits through the tracking writer, which queues opens as counts to add and clicks for a recount.
     const at = new Date('2026-04-10T00:00:00Z');
     await writeTrackingEvents(db, [
       { messageId: 'm0003', kind: 'open', linkNumber: 0, occurredAt: at, machineReason: undefined },

@@ -199,7 +199,7 @@ describe.each(drivers)('tracking events on %s', (driver) => {
     const commit = new GroupCommit<TrackingEvent>((batch) => writeTrackingEvents(database.db, batch));
     const event: TrackingEvent = { messageId: message.id, kind: 'open', linkNumber: 0, occurredAt: LATER, machineReason: undefined };
 
-    // The first add starts a transaction; the batch is taken once BEGIN has run, so the 49 added meanwhile join it.
+    // The first add starts a writer, which takes its batch after this turn of the event loop, so the 49 added meanwhile join it.
     await Promise.all(Array.from({ length: 50 }, () => commit.add(event)));
     expect(commit.stats).toEqual({ batches: 1, items: 50 });
     expect(await eventsOf(message.id)).toHaveLength(50);

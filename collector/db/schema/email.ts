@@ -253,14 +253,18 @@ export const campaignSettings = pgTable('campaign_settings', {
 });
 
 /**
- * Messages whose tracking events are not yet in the rollup tables. The
- * tracking insert statement adds a row, and the rollup worker refreshes the
- * message's rollups and deletes the row in one transaction. An open or click
- * then commits without waiting on the rollup rows that every writer shares.
+ * Tracking events not yet added to the rollup tables: one row per message
+ * and tracking batch, added by the statement that inserts the events. Opens
+ * are carried as counts to add. A batch with clicks sets `recount`, because
+ * distinct links clicked and the every-link rule need the message's events
+ * counted again. The rollup worker deletes rows and applies them in one
+ * transaction. No key is unique to a message, so inserting a row does not
+ * wait for another transaction that queued or is deleting the same message.
  */
 export const rollupQueue = pgTable('rollup_queue', {
-  messageId: text()
-    .primaryKey()
-    .references(() => messages.id),
-  queuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  id: bigserial({ mode: 'number' }).primaryKey(),
+  messageId: text().notNull(),
+  opensHuman: integer().notNull().default(0),
+  opensAll: integer().notNull().default(0),
+  recount: boolean().notNull().default(false),
 });
