@@ -193,16 +193,19 @@ function dimensionRollupCountQuery(params: ReportParams, quarters: boolean): SQL
   const dimension = splitDimension(params.split);
   const bucketOf = (time: SQL) => sql`extract(epoch FROM date_trunc(${params.interval}, ${time}))::bigint::text`;
 
-  // Rows of one table: the split attribute's values, and, for attributes that messages may lack, the total
-  // less those values. Quarter rows are read for the quarter slots only, through the primary key.
+  // Rows of one table, each with its slot's bucket: the split attribute's values, and, for attributes that
+  // messages may lack, the total less those values. Quarter rows are read for the quarter slots only, through
+  // the primary key; the ANY condition keeps that so when the planner hashes the slots instead of looking each
+  // one up (it does so for the three branches of a campaign split).
   const branches = (kind: 'hour' | 'quarter'): SQL[] => {
     const table = sql.identifier(kind === 'hour' ? 'message_rollups_by_dimension' : 'message_rollups_by_quarter');
     const column = sql.identifier(kind);
     const range = kind === 'hour' ? sql`${column} >= ${from} AND ${column} < ${to}` : sql`${column} = ANY (ARRAY(SELECT start_at FROM slots WHERE kind = 'quarter'))`;
-    const select = (split: SQL, sign: '' | '-', rowDimension: string) => sql`SELECT ${kind}::text AS kind, ${column} AS start_at, ${split} AS split_value, ${counters(sign)} FROM ${table} WHERE dimension = ${rowDimension} AND ${range}`;
-    const own = [select(dimension === 'total' ? sql`NULL::text` : sql`value`, '', dimension)];
-    if (params.split.kind === 'campaign' || params.split.kind === 'custom') own.push(select(sql`NULL::text`, '', 'total'), select(sql`NULL::text`, '-', dimension));
-    return own;
+    const select = (split: SQL, sign: '' | '-', rowDimension: string) =>
+      sql`SELECT slots.bucket_key, ${split} AS split_value, ${counters(sign)} FROM ${table} JOIN slots ON slots.kind = ${kind} AND slots.start_at = ${column} WHERE dimension = ${rowDimension} AND ${range}`;
+    const selects = [select(dimension === 'total' ? sql`NULL::text` : sql`value`, '', dimension)];
+    if (params.split.kind === 'campaign' || params.split.kind === 'custom') selects.push(select(sql`NULL::text`, '', 'total'), select(sql`NULL::text`, '-', dimension));
+    return selects;
   };
 
   // An hour is whole when it lies inside [from, to) and its first and last quarter hours share a bucket.
@@ -230,9 +233,8 @@ function dimensionRollupCountQuery(params: ReportParams, quarters: boolean): SQL
 
   return sql`
     WITH ${slots}
-    SELECT slots.bucket_key, r.split_value, ${counterSums(params)}
+    SELECT r.bucket_key, r.split_value, ${counterSums(params)}
     FROM (${sql.join([...branches('hour'), ...(quarters ? branches('quarter') : [])], sql` UNION ALL `)}) AS r
-    JOIN slots ON slots.kind = r.kind AND slots.start_at = r.start_at
     GROUP BY 1, 2
     HAVING sum(r.queued) > 0`;
 }
