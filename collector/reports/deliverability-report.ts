@@ -54,7 +54,7 @@ export type ReportSource = 'auto' | 'rollup' | 'combined_rollup' | 'raw';
  * Australia/Adelaide) or for a range from 10:30, it reads hourly rows for the
  * hours that lie wholly inside one bucket and inside the range, and quarter
  * rows for the hours that straddle a bucket boundary or a range end: for 30
- * daily buckets in Asia/Kolkata, 30 of 720 hours. Reports whose boundaries do
+ * daily buckets in Asia/Kolkata, 31 of 721 hours. Reports whose boundaries do
  * not fall even on quarter hours (from 10:07) read the message and event
  * tables. Those two rollups keep one split attribute per row, so their rows
  * for one attribute are few. message_rollups_hourly, keyed by every
