@@ -22,7 +22,7 @@ export interface DeliverabilityReport {
   interval: ReportParams['interval'];
   split: string | null;
   includeMachine: boolean;
-  /** Source of the counts: the hourly rollup table, or the message and event tables. */
+  /** Source of the counts: the rollup tables, or the message and event tables. */
   source: 'rollup' | 'raw';
   series: ReportRow[];
   summary: ReportCounts & { rates: ReportRates };
@@ -30,8 +30,11 @@ export interface DeliverabilityReport {
 
 type Row = Record<string, unknown>;
 
-/** Ranges longer than this read the hourly rollup when its hours align with the buckets. */
+/** Ranges longer than this read the rollups when the buckets and range ends fall on UTC quarter hours. */
 export const LONG_RANGE_MS = 7 * 86_400_000;
+
+const HOUR_MS = 3_600_000;
+const QUARTER_MS = 900_000;
 
 /** Table a report reads: `auto` chooses from the range and zone, and tests and benchmarks name one. */
 export type ReportSource = 'auto' | 'rollup' | 'combined_rollup' | 'raw';
@@ -43,13 +46,21 @@ export type ReportSource = 'auto' | 'rollup' | 'combined_rollup' | 'raw';
  * of the same messages. Buckets follow the zone's calendar, DST included,
  * because the transaction's TimeZone is set to the zone.
  *
- * Ranges longer than a week read a rollup, which counts per UTC hour. That
- * is exact only when every bucket starts on a UTC hour, so zones with
- * half-hour offsets (Asia/Kolkata) and ranges that start or end off the hour
- * read the message and event tables instead. A report with one split or none
- * reads message_rollups_by_dimension, whose rows for one attribute are few.
- * message_rollups_hourly, keyed by every attribute at once, serves reports
- * that combine attributes, and `combined_rollup` reads it on request.
+ * Ranges longer than a week read rollups, which count per UTC hour
+ * (message_rollups_by_dimension) and per UTC quarter hour
+ * (message_rollups_by_quarter). When every bucket boundary inside the range
+ * and both range ends fall on UTC hours, the report reads hourly rows only.
+ * Some fall on a quarter hour but not on an hour in zones with half-hour or
+ * 45-minute offsets (Asia/Kolkata, Asia/Kathmandu, Australia/Adelaide) and
+ * for a range from 10:30. The report then reads hourly rows for the hours
+ * that lie wholly inside one bucket and inside the range, and quarter rows
+ * for the hours that straddle a bucket boundary or a range end (31 of 721
+ * hours for 30 daily buckets in Asia/Kolkata). Reports whose boundaries do
+ * not fall even on quarter hours (from 10:07) read the message and event
+ * tables. Those two rollups keep one split attribute per row, so their rows
+ * for one attribute are few. message_rollups_hourly, keyed by every
+ * attribute at once, serves reports that combine attributes;
+ * `combined_rollup` reads it on request, for hour-aligned reports only.
  */
 export async function buildDeliverabilityReport(db: Database, params: ReportParams, source: ReportSource = 'auto'): Promise<DeliverabilityReport> {
   // Opens and clicks reach the rollups through rollup_queue, about a second after they are stored.
@@ -60,11 +71,13 @@ export async function buildDeliverabilityReport(db: Database, params: ReportPara
     await tx.execute(sql`SELECT set_config('TimeZone', ${params.tz}, true)`);
     const buckets = rowsOf(await tx.execute(bucketQuery(params)));
 
-    const aligned = [params.from, params.to].every((instant) => instant.getTime() % 3_600_000 === 0) && buckets.every((bucket) => Number(bucket.offset_seconds) % 3600 === 0);
-    if (source !== 'raw' && source !== 'auto' && !aligned) throw new Error('The rollup cannot be used for a report whose buckets do not start on UTC hours; use the raw source.');
-    const raw = source === 'raw' || !aligned || (source === 'auto' && params.to.getTime() - params.from.getTime() <= LONG_RANGE_MS);
+    const hourAligned = alignedTo(HOUR_MS, params, buckets);
+    const quarterAligned = hourAligned || alignedTo(QUARTER_MS, params, buckets);
+    if (source === 'combined_rollup' && !hourAligned) throw new Error('The rollup cannot be used for a report whose buckets do not start on UTC hours; use the raw source.');
+    if (source === 'rollup' && !quarterAligned) throw new Error('The rollups cannot be used for a report whose buckets or range ends do not fall on UTC quarter hours; use the raw source.');
+    const raw = source === 'raw' || !quarterAligned || (source === 'auto' && params.to.getTime() - params.from.getTime() <= LONG_RANGE_MS);
 
-    let query = dimensionRollupCountQuery(params);
+    let query = dimensionRollupCountQuery(params, !hourAligned);
     if (raw) query = countQuery(params);
     else if (source === 'combined_rollup') query = rollupCountQuery(params);
     const rows = rowsOf(await tx.execute(query));
@@ -167,30 +180,81 @@ function rollupCountQuery(params: ReportParams): SQL {
     GROUP BY 1, 2`;
 }
 
-// The same columns from message_rollups_by_dimension. Messages without a value for the split attribute (no
-// campaign, no such custom field) have no rows of their own: they are the hour's total row less the attribute's
-// rows. Groups that hold no message are left out, as the raw query has no group for them.
-function dimensionRollupCountQuery(params: ReportParams): SQL {
-  const range = sql`hour >= ${params.from.toISOString()}::timestamptz AND hour < ${params.to.toISOString()}::timestamptz`;
+// The same columns from message_rollups_by_dimension, and from message_rollups_by_quarter when `quarters` is set.
+// Messages without a value for the split attribute (no campaign, no such custom field) have no rows of their own:
+// they are the slot's total row less the attribute's rows. Groups that hold no message are left out, as the raw
+// query has no group for them.
+//
+// The slots CTE lists what the range is read from: 'hour' slots for hours that lie wholly inside one bucket and
+// inside [from, to), and, for every other hour, 'quarter' slots for its quarter hours inside [from, to). Each slot
+// carries its bucket, computed as the raw query computes a message's bucket (date_trunc in the zone), so the two
+// agree whatever the zone's calendar does. An hour lies inside one bucket when its first and last quarter hour
+// do, since bucket boundaries fall on quarter hours here. Without `quarters` every boundary falls on an hour, so
+// every hour is an 'hour' slot and the quarter table is not read.
+function dimensionRollupCountQuery(params: ReportParams, quarters: boolean): SQL {
+  const from = sql`${params.from.toISOString()}::timestamptz`;
+  const to = sql`${params.to.toISOString()}::timestamptz`;
   const counters = (sign: '' | '-') => sql.raw(ROLLUP_COUNTERS.map((name) => `${sign}${name} AS ${name}`).join(', '));
   const dimension = splitDimension(params.split);
+  const bucketOf = (time: SQL) => sql`extract(epoch FROM date_trunc(${params.interval}, ${time}))::bigint::text`;
 
-  const branches = [sql`SELECT hour, ${dimension === 'total' ? sql`NULL::text` : sql`value`} AS split_value, ${counters('')} FROM message_rollups_by_dimension WHERE dimension = ${dimension} AND ${range}`];
-  if (params.split.kind === 'campaign' || params.split.kind === 'custom') {
-    branches.push(sql`SELECT hour, NULL::text, ${counters('')} FROM message_rollups_by_dimension WHERE dimension = 'total' AND ${range}`);
-    branches.push(sql`SELECT hour, NULL::text, ${counters('-')} FROM message_rollups_by_dimension WHERE dimension = ${dimension} AND ${range}`);
-  }
+  // Rows of one table, each with its slot's bucket: the split attribute's values, and, for attributes that
+  // messages may lack, the total less those values. Quarter rows are read for the quarter slots only, through
+  // the primary key. The ANY condition keeps that true when the planner hashes the slots instead of looking
+  // each one up, as it does for the three branches of a campaign split.
+  const branches = (kind: 'hour' | 'quarter'): SQL[] => {
+    const table = sql.identifier(kind === 'hour' ? 'message_rollups_by_dimension' : 'message_rollups_by_quarter');
+    const column = sql.identifier(kind);
+    const range = kind === 'hour' ? sql`${column} >= ${from} AND ${column} < ${to}` : sql`${column} = ANY (ARRAY(SELECT start_at FROM slots WHERE kind = 'quarter'))`;
+    const select = (split: SQL, sign: '' | '-', rowDimension: string) =>
+      sql`SELECT slots.bucket_key, ${split} AS split_value, ${counters(sign)} FROM ${table} JOIN slots ON slots.kind = ${kind} AND slots.start_at = ${column} WHERE dimension = ${rowDimension} AND ${range}`;
+    const selects = [select(dimension === 'total' ? sql`NULL::text` : sql`value`, '', dimension)];
+    if (params.split.kind === 'campaign' || params.split.kind === 'custom') selects.push(select(sql`NULL::text`, '', 'total'), select(sql`NULL::text`, '-', dimension));
+    return selects;
+  };
+
+  // An hour is whole when it lies inside [from, to) and its first and last quarter hours share a bucket.
   // Each hour's bucket is computed once, not once per row: converting a time to the zone's calendar costs more
   // than summing the row.
+  const firstHour = new Date(Math.floor(params.from.getTime() / HOUR_MS) * HOUR_MS).toISOString();
+  const slots = quarters
+    ? sql`
+    hours AS MATERIALIZED (
+      SELECT h, date_trunc(${params.interval}, h) AS first_bucket,
+             h >= ${from} AND h + interval '1 hour' <= ${to} AND date_trunc(${params.interval}, h) = date_trunc(${params.interval}, h + interval '45 minutes') AS whole
+      FROM generate_series(${firstHour}::timestamptz, ${to} - interval '1 microsecond', interval '1 hour') AS h
+    ), slots AS MATERIALIZED (
+      SELECT 'hour' AS kind, h AS start_at, extract(epoch FROM first_bucket)::bigint::text AS bucket_key FROM hours WHERE whole
+      UNION ALL
+      SELECT 'quarter', q, ${bucketOf(sql`q`)}
+      FROM hours CROSS JOIN LATERAL generate_series(h, h + interval '45 minutes', interval '15 minutes') AS q
+      WHERE NOT whole AND q >= ${from} AND q < ${to}
+    )`
+    : sql`
+    slots AS MATERIALIZED (
+      SELECT 'hour' AS kind, h AS start_at, ${bucketOf(sql`h`)} AS bucket_key
+      FROM generate_series(${from}, ${to} - interval '1 hour', interval '1 hour') AS h
+    )`;
+
   return sql`
-    WITH hours AS MATERIALIZED (
-      SELECT h AS hour, extract(epoch FROM date_trunc(${params.interval}, h))::bigint::text AS bucket_key
-      FROM generate_series(${params.from.toISOString()}::timestamptz, ${params.to.toISOString()}::timestamptz - interval '1 hour', interval '1 hour') AS h
-    )
-    SELECT hours.bucket_key, r.split_value, ${counterSums(params)}
-    FROM (${sql.join(branches, sql` UNION ALL `)}) AS r JOIN hours ON hours.hour = r.hour
+    WITH ${slots}
+    SELECT r.bucket_key, r.split_value, ${counterSums(params)}
+    FROM (${sql.join([...branches('hour'), ...(quarters ? branches('quarter') : [])], sql` UNION ALL `)}) AS r
     GROUP BY 1, 2
     HAVING sum(r.queued) > 0`;
+}
+
+// Whether from, to and every bucket boundary between them fall on a multiple of `unit` milliseconds of UTC time.
+// Only boundaries inside the range matter: counts are read from `from` on, so a first bucket that starts before
+// it (and off the unit) needs no rows before it.
+function alignedTo(unit: number, params: ReportParams, buckets: Row[]): boolean {
+  const from = params.from.getTime();
+  const to = params.to.getTime();
+  if (from % unit !== 0 || to % unit !== 0) return false;
+  return buckets.every((bucket) => {
+    const start = Number(bucket.bucket_key) * 1000;
+    return start <= from || start >= to || start % unit === 0;
+  });
 }
 
 // The report's count columns summed from rollup counters, with the open and click variant the report requests.

@@ -45,8 +45,9 @@ export type EventCountSource = 'stored' | 'recount';
  *
  * The cost is two or three statements whatever the number of messages: lock
  * the messages in id order, count their events when asked, and add the
- * differences to every rollup table in the statement that stores the new
- * contributions. Locking first means concurrent refreshes of one message
+ * differences to the three rollup tables (message_rollups_hourly,
+ * message_rollups_by_dimension and message_rollups_by_quarter) in the
+ * statement that stores the new contributions. Locking first means concurrent refreshes of one message
  * apply their differences one after the other.
  */
 export async function refreshRollups(tx: RollupExecutor, messageIds: Iterable<string>, events: EventCountSource = 'stored'): Promise<void> {
@@ -90,7 +91,7 @@ export async function applyContributions(tx: RollupExecutor, locked: RollupMessa
   if (changes.length === 0) return;
 
   await tx.execute(sql`
-    WITH rollup AS (${rollupUpsert(changes)}), dimension_rollup AS (${dimensionRollupUpsert(changes)})
+    WITH rollup AS (${rollupUpsert(changes)}), dimension_rollup AS (${dimensionRollupUpsert(changes)}), quarter_rollup AS (${quarterRollupUpsert(changes)})
     UPDATE messages SET rollup_contribution = x.contribution
     FROM jsonb_to_recordset(${JSON.stringify(changes.map(({ message, next }) => ({ id: message.id, contribution: next })))}::jsonb) AS x(id text, contribution jsonb)
     WHERE messages.id = x.id`);
@@ -190,8 +191,29 @@ function dimensionRollupUpsert(changes: { message: RollupMessage; difference: Co
     ON CONFLICT (dimension, hour, value) DO UPDATE SET ${sql.raw(ROLLUP_COUNTERS.map((name) => `${name} = message_rollups_by_dimension.${name} + excluded.${name}`).join(', '))}`;
 }
 
+// The same rows per UTC quarter hour for message_rollups_by_quarter, summed and ordered by key as in rollupUpsert.
+function quarterRollupUpsert(changes: { message: RollupMessage; difference: Contribution }[]): SQL {
+  const rows = new Map<string, Record<string, unknown>>();
+  for (const { message, difference } of changes) {
+    const quarter = new Date(Math.floor(message.queuedAt.getTime() / 900_000) * 900_000).toISOString();
+    for (const [dimension, value] of dimensionValues(message)) {
+      const key = JSON.stringify([dimension, quarter, value]);
+      const row = rows.get(key) ?? { dimension, quarter, value, ...zeroCounters() };
+      for (const name of ROLLUP_COUNTERS) row[name] = (row[name] as number) + difference[name];
+      rows.set(key, row);
+    }
+  }
+
+  const ordered = [...rows.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, row]) => row);
+  return sql`
+    INSERT INTO message_rollups_by_quarter (dimension, quarter, value, ${identifiers(ROLLUP_COUNTERS)})
+    SELECT * FROM jsonb_to_recordset(${JSON.stringify(ordered)}::jsonb)
+      AS x(dimension text, quarter timestamptz, value text, ${sql.raw(ROLLUP_COUNTERS.map((name) => `${name} integer`).join(', '))})
+    ON CONFLICT (dimension, quarter, value) DO UPDATE SET ${sql.raw(ROLLUP_COUNTERS.map((name) => `${name} = message_rollups_by_quarter.${name} + excluded.${name}`).join(', '))}`;
+}
+
 /**
- * Returns the message_rollups_by_dimension rows one message adds to: the
+ * Returns the message_rollups_by_dimension (and message_rollups_by_quarter) rows one message adds to: the
  * total, and each attribute it has a value for. An absent campaign or custom field adds
  * no row; the report counts those messages as the total less the values.
  * Custom values are read as `custom_fields ->> key` reads them.

@@ -89,13 +89,22 @@ describe.each(drivers)('per-dimension report rollups on %s', (driver) => {
     for (const query of ALIGNED) await expectSameAsRaw(query, 'rollup');
   });
 
-  it('reads raw tables for half-hour zones', async () => {
+  it('reads hourly and quarter-hour rollups for half-hour zones', async () => {
     for (const query of HALF_HOUR) {
       const params = parseReportParams(query);
-      expect((await buildDeliverabilityReport(database.db, params)).source).toBe('raw');
-      await expect(buildDeliverabilityReport(database.db, params, 'rollup')).rejects.toThrow(/UTC hours/);
+      expect((await buildDeliverabilityReport(database.db, params)).source).toBe('rollup');
+      // The combined rollup counts per hour only.
+      await expect(buildDeliverabilityReport(database.db, params, 'combined_rollup')).rejects.toThrow(/UTC hours/);
       await expectSameAsRaw(query, 'auto');
     }
+  });
+
+  it('reads raw tables when the range ends are off the quarter hour', async () => {
+    const query = { ...HALF_HOUR[0]!, from: '2026-03-01T10:07:00Z' };
+    const params = parseReportParams(query);
+    expect((await buildDeliverabilityReport(database.db, params)).source).toBe('raw');
+    await expect(buildDeliverabilityReport(database.db, params, 'rollup')).rejects.toThrow(/quarter hours/);
+    await expectSameAsRaw(query, 'auto');
   });
 
   it('covers DST changes and absent values', async () => {

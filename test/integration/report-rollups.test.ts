@@ -114,6 +114,28 @@ describe.each(drivers)('report rollups on %s', (driver) => {
     }
   });
 
+  // Buckets or range ends on UTC quarter hours: hourly rows for whole hours, quarter-hour rows for the rest.
+  const quarterCases = [
+    { from: '2026-05-31T18:30:00Z', to: '2026-06-11T18:30:00Z', tz: 'Asia/Kolkata', interval: 'day' },
+    { from: '2026-06-01T00:00:00Z', to: '2026-06-09T00:00:00Z', tz: 'Asia/Kathmandu', interval: 'hour' },
+    { from: '2026-05-25T00:00:00Z', to: '2026-06-15T00:00:00Z', tz: 'Australia/Adelaide', interval: 'week' },
+    { from: '2026-06-01T00:15:00Z', to: '2026-06-10T23:45:00Z', tz: 'UTC', interval: 'day' },
+  ];
+
+  it('matches the raw tables for every split in quarter-hour zones', async () => {
+    for (const query of quarterCases) {
+      for (const split of ['', 'campaign', 'custom:clinic', 'recipient_domain', 'subject', 'from']) {
+        for (const includeMachine of ['false', 'true']) {
+          const params = parseReportParams({ ...query, include_machine: includeMachine, ...(split ? { split } : {}) });
+          const raw = await buildDeliverabilityReport(database.db, params, 'raw');
+          const rollup = await buildDeliverabilityReport(database.db, params);
+          expect(rollup.source).toBe('rollup');
+          expect({ ...rollup, source: 'raw' }).toEqual(raw);
+        }
+      }
+    }
+  });
+
   it('stays exact under concurrent writers', async () => {
     now = new Date(START + 5 * HOUR);
     const message = await queueTrackedMessage(app, database.db, keys, headers, { html: THREE_LINKS });
@@ -129,6 +151,8 @@ describe.each(drivers)('report rollups on %s', (driver) => {
     const raw = await buildDeliverabilityReport(database.db, params, 'raw');
     expect({ ...(await buildDeliverabilityReport(database.db, params, 'rollup')), source: 'raw' }).toEqual(raw);
     expect({ ...(await buildDeliverabilityReport(database.db, params, 'combined_rollup')), source: 'raw' }).toEqual(raw);
+    const kolkata = parseReportParams({ ...quarterCases[0]!, split: 'campaign' });
+    expect({ ...(await buildDeliverabilityReport(database.db, kolkata, 'rollup')), source: 'raw' }).toEqual(await buildDeliverabilityReport(database.db, kolkata, 'raw'));
   });
 
   it('stays exact for mixed batches', async () => {
@@ -151,6 +175,8 @@ describe.each(drivers)('report rollups on %s', (driver) => {
       const raw = await buildDeliverabilityReport(database.db, params, 'raw');
       expect({ ...(await buildDeliverabilityReport(database.db, params, 'rollup')), source: 'raw' }).toEqual(raw);
       expect({ ...(await buildDeliverabilityReport(database.db, params, 'combined_rollup')), source: 'raw' }).toEqual(raw);
+      const kolkata = parseReportParams({ ...quarterCases[0]!, split: 'campaign', include_machine: includeMachine });
+      expect({ ...(await buildDeliverabilityReport(database.db, kolkata, 'rollup')), source: 'raw' }).toEqual(await buildDeliverabilityReport(database.db, kolkata, 'raw'));
     }
   });
 
@@ -164,7 +190,7 @@ describe.each(drivers)('report rollups on %s', (driver) => {
     expect(await database.db.select().from(messageRollupsHourly)).not.toHaveLength(0);
   });
 
-  it('uses the rollup for long aligned ranges only', async () => {
+  it('uses the rollups for long ranges aligned to quarter hours only', async () => {
     const long = await buildDeliverabilityReport(database.db, parseReportParams(cases[0]!));
     expect(long.source).toBe('rollup');
 
@@ -172,6 +198,9 @@ describe.each(drivers)('report rollups on %s', (driver) => {
     expect(short.source).toBe('raw');
 
     const kolkata = await buildDeliverabilityReport(database.db, parseReportParams({ ...cases[0]!, tz: 'Asia/Kolkata' }));
-    expect(kolkata.source).toBe('raw');
+    expect(kolkata.source).toBe('rollup');
+
+    const offQuarter = await buildDeliverabilityReport(database.db, parseReportParams({ ...cases[0]!, from: '2026-06-01T00:07:00Z' }));
+    expect(offQuarter.source).toBe('raw');
   });
 });

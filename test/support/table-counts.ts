@@ -3,7 +3,7 @@ import type { Database } from '../../collector/db/open-database';
 
 /** Tables that a request to the routes under attack could change. */
 const TABLES = [
-  'api_keys', 'audit_log', 'contacts', 'messages', 'tracking_links', 'tracking_events', 'delivery_events', 'message_rollups_hourly', 'message_rollups_by_dimension', 'rollup_queue',
+  'api_keys', 'audit_log', 'contacts', 'messages', 'tracking_links', 'tracking_events', 'delivery_events', 'message_rollups_hourly', 'message_rollups_by_dimension', 'message_rollups_by_quarter', 'rollup_queue',
   'staff_users', 'staff_sessions', 'sign_in_throttle', 'forms', 'form_versions', 'form_keys', 'submissions',
   'workflows', 'workflow_versions', 'workflow_runs', 'workflow_step_runs', 'workflow_jobs', 'workflow_emails',
 ];
