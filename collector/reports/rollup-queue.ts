@@ -12,18 +12,20 @@ export interface DrainOptions {
   batchSize?: number;
   /**
    * Waits for messages that another transaction is refreshing instead of
-   * skipping them, and drains only the rows queued before the drain began,
-   * so that it ends under a steady stream of events. Reports use it, so that
-   * they count every event stored before they started.
+   * skipping them. Reports use it, so that they count every event stored
+   * before they started.
    */
   wait?: boolean;
 }
 
 /**
  * Adds queued tracking events to the rollup tables, `batchSize` messages per
- * transaction, until no queued message is left (without `wait`: none that
- * another process is not already handling). Returns how many messages it
- * refreshed.
+ * transaction, until no message queued before the drain began is left
+ * (without `wait`: none that another process is not already handling).
+ * Returns how many messages it refreshed. Rows queued during the drain wait
+ * for the next one, so a drain ends under a steady stream of events, and
+ * each message is refreshed at most about once per drain however many
+ * events it gets.
  *
  * Each transaction locks its messages, then deletes every queue row of those
  * messages and, in the same statement and so from the same snapshot, counts
@@ -34,14 +36,13 @@ export interface DrainOptions {
  */
 export async function drainRollupQueue(db: Database, options: DrainOptions = {}): Promise<number> {
   const batchSize = options.batchSize ?? ROLLUP_QUEUE_BATCH;
-  const last = options.wait ? await lastQueuedId(db) : undefined;
+  const last = await lastQueuedId(db);
   if (last === null) return 0;
 
   let total = 0;
   for (;;) {
     const { picked, refreshed } = await db.transaction(async (tx) => {
-      const before = last === undefined ? sql`true` : sql`id <= ${last}`;
-      const picked = rowsOf(await tx.execute(sql`SELECT DISTINCT message_id FROM (SELECT message_id FROM rollup_queue WHERE ${before} ORDER BY id LIMIT ${batchSize}) AS q`));
+      const picked = rowsOf(await tx.execute(sql`SELECT DISTINCT message_id FROM rollup_queue WHERE id <= ${last} LIMIT ${batchSize}`));
       const locked = await lockRollupMessages(tx, picked.map((row) => String(row.message_id)), options.wait ? 'wait' : 'skip');
       if (locked.length === 0) return { picked: picked.length, refreshed: 0 };
 
