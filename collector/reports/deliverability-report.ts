@@ -116,14 +116,24 @@ export async function buildDeliverabilityReport(db: Database, params: ReportPara
 }
 
 // Every bucket that overlaps [from, to), in the session's zone.
+// Days, weeks and months step through local dates (timestamp without zone) and convert each start back, as
+// date_trunc does for a message. Stepping a timestamptz by '1 day' instead drifts after a day whose
+// midnight does not exist (America/Santiago starts DST at 00:00): that day starts at 01:00, and every later
+// step kept 01:00 while messages' buckets start at midnight again. Hours step in absolute time, so that the
+// repeated hour when clocks go back is a bucket of its own.
 function bucketQuery(params: ReportParams): SQL {
+  const from = sql`${params.from.toISOString()}::timestamptz`;
+  const last = sql`${params.to.toISOString()}::timestamptz - interval '1 microsecond'`;
+  const step = sql`${`1 ${params.interval}`}::interval`;
+  const starts =
+    params.interval === 'hour'
+      ? sql`SELECT b FROM generate_series(date_trunc('hour', ${from}), ${last}, ${step}) AS b`
+      : sql`SELECT l::timestamptz AS b FROM generate_series(date_trunc(${params.interval}, ${from})::timestamp, (${last})::timestamp, ${step}) AS l`;
   return sql`
     SELECT extract(epoch FROM b)::bigint::text AS bucket_key,
            to_char(b, 'YYYY-MM-DD"T"HH24:MI:SS') AS local_start,
            extract(timezone FROM b)::int AS offset_seconds
-    FROM generate_series(date_trunc(${params.interval}, ${params.from.toISOString()}::timestamptz),
-                         ${params.to.toISOString()}::timestamptz - interval '1 microsecond',
-                         ${`1 ${params.interval}`}::interval) AS b
+    FROM (${starts}) AS starts
     ORDER BY b`;
 }
 

@@ -81,6 +81,27 @@ describe.each(drivers)('deliverability report on %s', (driver) => {
     ]);
   });
 
+  it('buckets days after a midnight DST change', async () => {
+    // America/Santiago moves from -04:00 to -03:00 at midnight on 2026-09-06, so that day starts at 01:00.
+    await queueAt('2026-09-05T16:00:00Z');
+    await queueAt('2026-09-06T15:00:00Z');
+    await queueAt('2026-09-07T03:30:00Z');
+    await queueAt('2026-09-07T15:00:00Z');
+
+    const result = await reportJson({ from: '2026-09-05T00:00:00-04:00', to: '2026-09-08T00:00:00-03:00', tz: 'America/Santiago', interval: 'day' });
+    expect(result.series.map((row) => [row.bucket, row.queued])).toEqual([
+      ['2026-09-05T00:00:00-04:00', 1],
+      ['2026-09-06T01:00:00-03:00', 1],
+      ['2026-09-07T00:00:00-03:00', 2],
+    ]);
+    expect(result.summary.queued).toBe(4);
+  });
+
+  it('keeps the repeated hour when clocks go back', async () => {
+    const result = await reportJson({ from: '2026-11-01T04:00:00Z', to: '2026-11-01T08:00:00Z', tz: 'America/New_York', interval: 'hour' });
+    expect(result.series.map((row) => row.bucket)).toEqual(['2026-11-01T00:00:00-04:00', '2026-11-01T01:00:00-04:00', '2026-11-01T01:00:00-05:00', '2026-11-01T02:00:00-05:00']);
+  });
+
   it('skips the missing hour at a DST change', async () => {
     const result = await reportJson({ from: '2026-03-08T05:00:00Z', to: '2026-03-08T08:00:00Z', tz: 'America/New_York', interval: 'hour' });
     expect(result.series.map((row) => row.bucket)).toEqual(['2026-03-08T00:00:00-05:00', '2026-03-08T01:00:00-05:00', '2026-03-08T03:00:00-04:00']);
