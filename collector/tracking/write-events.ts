@@ -48,7 +48,7 @@ export async function writeTrackingEvents(db: Database, events: TrackingEvent[] 
 
   const rows = batch.map((event) => ({ event, reason: event.machineReason }));
   if (!rows.some((row) => row.event.kind === 'click' && !row.reason)) {
-    await insertRows(db, rows);
+    await insertRows(db, rows, preparedClient(db));
     return;
   }
 
@@ -65,7 +65,7 @@ export async function writeTrackingEvents(db: Database, events: TrackingEvent[] 
 // the first human open or click of each workflow email, so the event reaches the workflow engine as
 // durably as it is stored, at no extra round trip. It also adds one rollup_queue row per message, with
 // its opens to add, or asking for a recount when the batch has clicks (see reports/rollup-queue.ts).
-async function insertRows(tx: Executor, rows: Row[]): Promise<void> {
+async function insertRows(tx: Executor, rows: Row[], client?: PreparingClient): Promise<void> {
   const candidates = new Map<string, Row>();
   for (const row of rows) {
     const key = uniqueKey(row.event);
@@ -75,9 +75,20 @@ async function insertRows(tx: Executor, rows: Row[]): Promise<void> {
   const offered = [...candidates.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, row]) => row);
   const rest = rows.filter((row) => !offered.includes(row));
   const records = [...offered.map((row) => record(row, true)), ...rest.map((row) => record(row, false))];
-  await tx.execute(sql`
+  const json = JSON.stringify(records);
+
+  if (client) {
+    await client.unsafe(INSERT_EVENTS, [json], { prepare: true });
+    return;
+  }
+  const [head, tail] = INSERT_EVENTS.split('$1');
+  await tx.execute(sql`${sql.raw(head!)}${json}${sql.raw(tail!)}`);
+}
+
+// One parameter, $1: the batch's records as a JSON array.
+const INSERT_EVENTS = `
     WITH x AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
+      SELECT * FROM jsonb_to_recordset($1::jsonb)
         AS x(message_id text, kind text, link_number integer, occurred_at timestamptz, machine_reason text, offered boolean)
     ), won AS (
       INSERT INTO tracking_events (message_id, kind, link_number, occurred_at, machine_reason, is_unique)
@@ -98,7 +109,23 @@ async function insertRows(tx: Executor, rows: Row[]): Promise<void> {
     )
     INSERT INTO tracking_events (message_id, kind, link_number, occurred_at, machine_reason, is_unique)
     SELECT message_id, kind, link_number, occurred_at, machine_reason, false FROM x
-    WHERE NOT offered OR NOT EXISTS (SELECT 1 FROM won WHERE won.message_id = x.message_id AND won.kind = x.kind AND won.link_number = x.link_number)`);
+    WHERE NOT offered OR NOT EXISTS (SELECT 1 FROM won WHERE won.message_id = x.message_id AND won.kind = x.kind AND won.link_number = x.link_number)`;
+
+/** The part of a postgres.js client that runs a prepared statement. */
+interface PreparingClient {
+  unsafe(query: string, parameters: unknown[], options: { prepare: boolean }): PromiseLike<unknown>;
+}
+
+/**
+ * Returns the postgres.js client behind a database handle (not a
+ * transaction), or undefined for PGlite. Drizzle's execute never asks postgres.js to
+ * prepare, so PostgreSQL parsed and planned INSERT_EVENTS for every batch:
+ * 0.5 of the 1.3 ms that a 25-event batch took on an idle server. Prepared,
+ * the statement is planned once per connection.
+ */
+function preparedClient(db: Database): PreparingClient | undefined {
+  const client = (db as { $client?: Partial<PreparingClient> }).$client;
+  return typeof client?.unsafe === 'function' ? (client as PreparingClient) : undefined;
 }
 
 function record({ event, reason }: Row, offered: boolean) {
