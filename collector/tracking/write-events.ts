@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
 import type { MachineReason } from '../db/schema';
 
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 type Executor = Pick<Database, 'execute'>;
 
 /** An open or click to store, already classified by classifyHit. */
@@ -29,11 +28,12 @@ interface Row {
 
 /**
  * Writes a batch of events with a fixed number of statements whatever the
- * batch size. A batch without human clicks is one statement in its own
- * transaction: it inserts every row, queues the engage jobs of workflow
- * emails and queues the messages for the rollup worker. A batch with human
- * clicks first runs the every-link rule (two reads and an update) in the
- * same transaction as that statement.
+ * batch size. The write is one statement in its own transaction: it inserts
+ * every row, queues the engage jobs of workflow emails and queues the
+ * messages for the rollup worker. A batch with human clicks first runs the
+ * every-link rule (two reads). When the rule turns stored clicks into
+ * machine clicks, an update of those rows runs in one transaction with the
+ * statement.
  *
  * Events are classified in batch order, so a later event sees the earlier
  * ones as if they had been written one by one. Given a function, it calls it
@@ -47,13 +47,18 @@ export async function writeTrackingEvents(db: Database, events: TrackingEvent[] 
   if (batch.length === 0) return;
 
   const rows = batch.map((event) => ({ event, reason: event.machineReason }));
-  if (!rows.some((row) => row.event.kind === 'click' && !row.reason)) {
+  const reclassify = await applyAllLinksRule(db, rows);
+  if (reclassify.length === 0) {
     await insertRows(db, rows, preparedClient(db));
     return;
   }
 
+  // Stored clicks that the batch turns into machine clicks lose their unique mark before the insert
+  // statement offers new unique rows, and both commit together.
   await db.transaction(async (tx) => {
-    await applyAllLinksRule(tx, rows);
+    await tx.execute(sql`
+      UPDATE tracking_events SET machine_reason = 'all_links_at_once', is_unique = false
+      WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify(reclassify.map(String))}::jsonb)::bigint) AND machine_reason IS NULL`);
     await insertRows(tx, rows);
   });
 }
@@ -135,19 +140,23 @@ function record({ event, reason }: Row, offered: boolean) {
 /**
  * A human click that, with the clicks of the window before it, covers every
  * link of a message with two or more links makes the whole burst machine
- * clicks: the stored ones lose any unique mark they held.
+ * clicks. It sets the reason on the batch's rows and returns the ids of the
+ * stored human clicks that must lose their unique mark.
+ *
+ * The reads need no transaction of their own: under READ COMMITTED each one
+ * saw only committed clicks inside a transaction too.
  */
-async function applyAllLinksRule(tx: Transaction, rows: Row[]): Promise<void> {
+async function applyAllLinksRule(db: Executor, rows: Row[]): Promise<number[]> {
   const clicked = [...new Set(rows.filter((row) => row.event.kind === 'click' && !row.reason).map((row) => row.event.messageId))];
-  if (clicked.length === 0) return;
+  if (clicked.length === 0) return [];
 
-  const linkCounts = await countLinks(tx, clicked);
+  const linkCounts = await countLinks(db, clicked);
   const candidates = clicked.filter((id) => (linkCounts.get(id) ?? 0) >= 2);
-  if (candidates.length === 0) return;
+  if (candidates.length === 0) return [];
 
   const clicks = rows.filter((row) => row.event.kind === 'click');
   const times = clicks.map((row) => row.event.occurredAt.getTime());
-  const stored = await storedClicks(tx, candidates, new Date(Math.min(...times) - ALL_LINKS_WINDOW_MS), new Date(Math.max(...times)));
+  const stored = await storedClicks(db, candidates, new Date(Math.min(...times) - ALL_LINKS_WINDOW_MS), new Date(Math.max(...times)));
 
   const reclassify = new Set<number>();
   for (const [index, row] of rows.entries()) {
@@ -170,13 +179,10 @@ async function applyAllLinksRule(tx: Transaction, rows: Row[]): Promise<void> {
     }
   }
 
-  if (reclassify.size === 0) return;
-  await tx.execute(sql`
-    UPDATE tracking_events SET machine_reason = 'all_links_at_once', is_unique = false
-    WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify([...reclassify].map(String))}::jsonb)::bigint) AND machine_reason IS NULL`);
+  return [...reclassify];
 }
 
-async function countLinks(tx: Transaction, messageIds: string[]): Promise<Map<string, number>> {
+async function countLinks(tx: Executor, messageIds: string[]): Promise<Map<string, number>> {
   const rows = rowsOf(
     await tx.execute(sql`
       SELECT message_id, count(*)::int AS links FROM tracking_links
@@ -186,7 +192,7 @@ async function countLinks(tx: Transaction, messageIds: string[]): Promise<Map<st
   return new Map(rows.map((row) => [String(row.message_id), Number(row.links)]));
 }
 
-async function storedClicks(tx: Transaction, messageIds: string[], from: Date, to: Date) {
+async function storedClicks(tx: Executor, messageIds: string[], from: Date, to: Date) {
   const rows = rowsOf(
     await tx.execute(sql`
       SELECT id, message_id, link_number, occurred_at, machine_reason FROM tracking_events

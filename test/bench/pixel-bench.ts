@@ -1,6 +1,6 @@
 // Benchmark, not a test: requests per second and latency of the open-pixel
-// route with durable recording, next to a bare node:http server that returns
-// the same GIF, measured in the same run.
+// and click routes with durable recording, next to a bare node:http server
+// that returns the same GIF, measured in the same run.
 //
 //   npx tsx test/bench/pixel-bench.ts [seconds per run, default 10] [connections, default 50] [postgres|pglite, default postgres]
 //
@@ -9,9 +9,11 @@
 // LOG_LEVEL=warn, without its per-request log line, unless BENCH_LOG_LEVEL
 // sets another level. On PostgreSQL the
 // collector uses a fresh database on the integration tests' server, which is
-// dropped at the end. 500 messages are registered, and hits rotate over
-// their pixel tokens, so each valid-token request writes one open event and
-// is answered only after that event has committed.
+// dropped at the end. 500 messages with two links each are registered, and
+// hits rotate over their pixel tokens, then over their first links' click
+// tokens, so each valid-token request writes one open or click event and is
+// answered only after that event has committed. Clicks commit in a
+// transaction that first applies the every-link rule.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -56,9 +58,10 @@ const bare = spawn(process.execPath, ['-e', BARE_SERVER], { env: { ...process.en
 await new Promise<void>((resolve) => bare.stdout.once('data', () => resolve()));
 
 try {
-  const tokens = await registerMessages();
+  const { tokens, clickTokens } = await registerMessages();
   const load = (url: string | ((i: number) => string)) =>
     runHttpLoad({ url: typeof url === 'string' ? url : '', makeUrl: typeof url === 'string' ? undefined : url, headers: { 'user-agent': USER_AGENT }, connections, durationMs: seconds * 1000, expectStatus: 200 });
+  const load302 = (makeUrl: (i: number) => string) => runHttpLoad({ url: '', makeUrl, headers: { 'user-agent': USER_AGENT }, connections, durationMs: seconds * 1000, expectStatus: 302 });
 
   console.log(`Node ${process.version}, ${driver}, ${connections} keep-alive connections, ${seconds} s per run; collector and bare server in child processes, ${os.cpus().length} CPUs`);
   // Both servers get one unmeasured second of load first: the first bare run otherwise met cold code and
@@ -78,16 +81,20 @@ try {
   const valid = await load((i) => `http://127.0.0.1:${port}/t/o/${tokens[i % MESSAGES]}`);
   print('collector /t/o, valid token', valid);
   const commits = await countCommits(1000);
+  const after = await countEvents();
+
+  for (const token of clickTokens) await (await fetch(`http://127.0.0.1:${port}/t/c/${token}`, { headers: { 'user-agent': USER_AGENT }, redirect: 'manual' })).arrayBuffer();
+  const clicks = await load302((i) => `http://127.0.0.1:${port}/t/c/${clickTokens[i % MESSAGES]}`);
+  print('collector /t/c, valid token', clicks);
 
   // The baseline runs before and after the collector's runs, so load from other processes that comes
   // and goes during the run weighs on both sides; its figures are the mean of the two runs.
   const bareAfter = await load(`http://127.0.0.1:${barePort}/t/o/x`);
   print('bare node:http GIF, again', bareAfter);
   const baseline = { requestsPerSecond: (bareBefore.requestsPerSecond + bareAfter.requestsPerSecond) / 2, p99: Math.max(bareBefore.p99, bareAfter.p99) };
-  const after = await countEvents();
   const stored = before === undefined || after === undefined ? 'not counted on PGlite' : String(after - before);
   const perCommit = before === undefined || after === undefined || commits === undefined || commitsBefore === undefined ? undefined : (after - before) / Math.max(1, commits - commitsBefore);
-  if (perCommit !== undefined) console.log(`events per committed transaction: ${perCommit.toFixed(1)} (the benchmark's own two counting queries included)`);
+  if (perCommit !== undefined) console.log(`events per committed transaction: ${perCommit.toFixed(1)} (the benchmark's own two counting queries and the rollup worker's transactions included)`);
   console.log(`open events stored during the valid-token run: ${stored} (requests answered 200: ${valid.requests}, failed: ${valid.errors})`);
 
   const settings = `${driver}, ${connections} keep-alive connections, ${seconds} s per run, LOG_LEVEL=${env.LOG_LEVEL}, collector, bare server and load generator in separate processes on ${os.cpus().length} CPUs`;
@@ -103,6 +110,17 @@ try {
     target: 'ratio ≥ 0.40 on PostgreSQL, p99 < 50 ms',
     notes: `${settings}; p50 ${valid.p50} ms, p99 ${valid.p99} ms, ${valid.errors} failed, ${perCommit?.toFixed(1) ?? 'unknown'} events per commit; bare p99 ${baseline.p99} ms (the worse of two runs), load average ${os.loadavg()[0]!.toFixed(1)}`,
   });
+  reportResult({
+    benchmark: `pixel (${driver})`,
+    metric: 'click requests per second, valid token (one durable click event each, 302)',
+    unit: 'req/s',
+    value: clicks.requestsPerSecond,
+    baselineName: 'bare node:http GIF',
+    baseline: baseline.requestsPerSecond,
+    ratio: clicks.requestsPerSecond / baseline.requestsPerSecond,
+    target: 'ratio ≥ 0.40 on PostgreSQL, p99 < 50 ms',
+    notes: `${settings}; p50 ${clicks.p50} ms, p99 ${clicks.p99} ms, ${clicks.errors} failed; bare p99 ${baseline.p99} ms (the worse of two runs)`,
+  });
 } finally {
   await collector.stop();
   bare.kill();
@@ -110,12 +128,16 @@ try {
   await rm(dataDir, { recursive: true, force: true });
 }
 
-async function registerMessages(): Promise<string[]> {
-  const drafts = Array.from({ length: MESSAGES }, (_, i) => ({ to: `reader${i}@bench.example`, from: 'clinic@bench.example', subject: 'Bench', html: '<p>Hello</p>' }));
+async function registerMessages(): Promise<{ tokens: string[]; clickTokens: string[] }> {
+  const html = '<p>Hello. <a href="https://clinic.example/book">Book a visit</a> or <a href="https://clinic.example/forms">fill in your forms</a>.</p>';
+  const drafts = Array.from({ length: MESSAGES }, (_, i) => ({ to: `reader${i}@bench.example`, from: 'clinic@bench.example', subject: 'Bench', html }));
   const response = await fetch(`http://127.0.0.1:${port}/v1/messages/external`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(drafts) });
   if (response.status !== 201) throw new Error(`registering messages failed with ${response.status}: ${await response.text()}`);
   const { messages } = (await response.json()) as { messages: { html: string }[] };
-  return messages.map((message) => /\/t\/o\/([A-Za-z0-9_-]+)/.exec(message.html)![1]!);
+  return {
+    tokens: messages.map((message) => /\/t\/o\/([A-Za-z0-9_-]+)/.exec(message.html)![1]!),
+    clickTokens: messages.map((message) => /\/t\/c\/([A-Za-z0-9_-]+)/.exec(message.html)![1]!),
+  };
 }
 
 async function waitForHttp(url: string): Promise<void> {
