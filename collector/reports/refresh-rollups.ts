@@ -91,7 +91,7 @@ export async function applyContributions(tx: RollupExecutor, locked: RollupMessa
   if (changes.length === 0) return;
 
   await tx.execute(sql`
-    WITH rollup AS (${rollupUpsert(changes)}), dimension_rollup AS (${dimensionRollupUpsert(changes)}), quarter_rollup AS (${quarterRollupUpsert(changes)})
+    WITH rollup AS (${rollupUpsert(changes)}), dimension_rollup AS (${slotRollupUpsert(changes, BY_HOUR)}), quarter_rollup AS (${slotRollupUpsert(changes, BY_QUARTER)})
     UPDATE messages SET rollup_contribution = x.contribution
     FROM jsonb_to_recordset(${JSON.stringify(changes.map(({ message, next }) => ({ id: message.id, contribution: next })))}::jsonb) AS x(id text, contribution jsonb)
     WHERE messages.id = x.id`);
@@ -169,36 +169,25 @@ function rollupUpsert(changes: { message: RollupMessage; difference: Contributio
     ON CONFLICT (hour, attributes_key) DO UPDATE SET ${sql.raw(ROLLUP_COUNTERS.map((name) => `${name} = message_rollups_hourly.${name} + excluded.${name}`).join(', '))}`;
 }
 
-// The same differences for message_rollups_by_dimension: each message adds to its hour's total row and to one
-// row per attribute value it has. Rows are summed and ordered by key, as in rollupUpsert.
-function dimensionRollupUpsert(changes: { message: RollupMessage; difference: Contribution }[]): SQL {
-  const rows = new Map<string, Record<string, unknown>>();
-  for (const { message, difference } of changes) {
-    const hour = new Date(Math.floor(message.queuedAt.getTime() / 3_600_000) * 3_600_000).toISOString();
-    for (const [dimension, value] of dimensionValues(message)) {
-      const key = JSON.stringify([dimension, hour, value]);
-      const row = rows.get(key) ?? { dimension, hour, value, ...zeroCounters() };
-      for (const name of ROLLUP_COUNTERS) row[name] = (row[name] as number) + difference[name];
-      rows.set(key, row);
-    }
-  }
-
-  const ordered = [...rows.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, row]) => row);
-  return sql`
-    INSERT INTO message_rollups_by_dimension (dimension, hour, value, ${identifiers(ROLLUP_COUNTERS)})
-    SELECT * FROM jsonb_to_recordset(${JSON.stringify(ordered)}::jsonb)
-      AS x(dimension text, hour timestamptz, value text, ${sql.raw(ROLLUP_COUNTERS.map((name) => `${name} integer`).join(', '))})
-    ON CONFLICT (dimension, hour, value) DO UPDATE SET ${sql.raw(ROLLUP_COUNTERS.map((name) => `${name} = message_rollups_by_dimension.${name} + excluded.${name}`).join(', '))}`;
+/** A per-dimension rollup table: its name, its time column and the length of the slot that column starts. */
+interface SlotTable {
+  table: 'message_rollups_by_dimension' | 'message_rollups_by_quarter';
+  column: 'hour' | 'quarter';
+  slotMs: number;
 }
 
-// The same rows per UTC quarter hour for message_rollups_by_quarter, summed and ordered by key as in rollupUpsert.
-function quarterRollupUpsert(changes: { message: RollupMessage; difference: Contribution }[]): SQL {
+const BY_HOUR: SlotTable = { table: 'message_rollups_by_dimension', column: 'hour', slotMs: 3_600_000 };
+const BY_QUARTER: SlotTable = { table: 'message_rollups_by_quarter', column: 'quarter', slotMs: 900_000 };
+
+// The same differences for a per-dimension table: each message adds to its slot's total row and to one row per
+// attribute value it has. Rows are summed and ordered by key, as in rollupUpsert.
+function slotRollupUpsert(changes: { message: RollupMessage; difference: Contribution }[], { table, column, slotMs }: SlotTable): SQL {
   const rows = new Map<string, Record<string, unknown>>();
   for (const { message, difference } of changes) {
-    const quarter = new Date(Math.floor(message.queuedAt.getTime() / 900_000) * 900_000).toISOString();
+    const slot = new Date(Math.floor(message.queuedAt.getTime() / slotMs) * slotMs).toISOString();
     for (const [dimension, value] of dimensionValues(message)) {
-      const key = JSON.stringify([dimension, quarter, value]);
-      const row = rows.get(key) ?? { dimension, quarter, value, ...zeroCounters() };
+      const key = JSON.stringify([dimension, slot, value]);
+      const row = rows.get(key) ?? { dimension, [column]: slot, value, ...zeroCounters() };
       for (const name of ROLLUP_COUNTERS) row[name] = (row[name] as number) + difference[name];
       rows.set(key, row);
     }
@@ -206,10 +195,10 @@ function quarterRollupUpsert(changes: { message: RollupMessage; difference: Cont
 
   const ordered = [...rows.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, row]) => row);
   return sql`
-    INSERT INTO message_rollups_by_quarter (dimension, quarter, value, ${identifiers(ROLLUP_COUNTERS)})
+    INSERT INTO ${sql.raw(table)} (dimension, ${sql.raw(column)}, value, ${identifiers(ROLLUP_COUNTERS)})
     SELECT * FROM jsonb_to_recordset(${JSON.stringify(ordered)}::jsonb)
-      AS x(dimension text, quarter timestamptz, value text, ${sql.raw(ROLLUP_COUNTERS.map((name) => `${name} integer`).join(', '))})
-    ON CONFLICT (dimension, quarter, value) DO UPDATE SET ${sql.raw(ROLLUP_COUNTERS.map((name) => `${name} = message_rollups_by_quarter.${name} + excluded.${name}`).join(', '))}`;
+      AS x(dimension text, ${sql.raw(column)} timestamptz, value text, ${sql.raw(ROLLUP_COUNTERS.map((name) => `${name} integer`).join(', '))})
+    ON CONFLICT (dimension, ${sql.raw(column)}, value) DO UPDATE SET ${sql.raw(ROLLUP_COUNTERS.map((name) => `${name} = ${table}.${name} + excluded.${name}`).join(', '))}`;
 }
 
 /**
