@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
+import { runStatement } from '../db/run-statement';
 import type { MachineReason } from '../db/schema';
 
 type Executor = Pick<Database, 'execute'>;
@@ -31,7 +32,7 @@ interface Row {
  * batch size. The write is one statement in its own transaction: it inserts
  * every row, queues the engage jobs of workflow emails and queues the
  * messages for the rollup worker. A batch with human clicks first runs the
- * every-link rule (two reads). When the rule turns stored clicks into
+ * every-link rule (one read). When the rule turns stored clicks into
  * machine clicks, an update of those rows runs in one transaction with the
  * statement.
  *
@@ -47,9 +48,9 @@ export async function writeTrackingEvents(db: Database, events: TrackingEvent[] 
   if (batch.length === 0) return;
 
   const rows = batch.map((event) => ({ event, reason: event.machineReason }));
-  const reclassify = await applyAllLinksRule(db, rows);
-  if (reclassify.length === 0) {
-    await insertRows(db, rows, preparedClient(db));
+  const bursts = await applyAllLinksRule(db, rows);
+  if (bursts.length === 0) {
+    await insertRows(db, rows);
     return;
   }
 
@@ -58,7 +59,9 @@ export async function writeTrackingEvents(db: Database, events: TrackingEvent[] 
   await db.transaction(async (tx) => {
     await tx.execute(sql`
       UPDATE tracking_events SET machine_reason = 'all_links_at_once', is_unique = false
-      WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify(reclassify.map(String))}::jsonb)::bigint) AND machine_reason IS NULL`);
+      FROM jsonb_to_recordset(${JSON.stringify(bursts)}::jsonb) AS b(message_id text, "from" timestamptz, "to" timestamptz)
+      WHERE tracking_events.message_id = b.message_id AND tracking_events.kind = 'click' AND tracking_events.machine_reason IS NULL
+        AND tracking_events.occurred_at >= b."from" AND tracking_events.occurred_at <= b."to"`);
     await insertRows(tx, rows);
   });
 }
@@ -70,7 +73,7 @@ export async function writeTrackingEvents(db: Database, events: TrackingEvent[] 
 // the first human open or click of each workflow email, so the event reaches the workflow engine as
 // durably as it is stored, at no extra round trip. It also adds one rollup_queue row per message, with
 // its opens to add, or asking for a recount when the batch has clicks (see reports/rollup-queue.ts).
-async function insertRows(tx: Executor, rows: Row[], client?: PreparingClient): Promise<void> {
+async function insertRows(tx: Executor, rows: Row[]): Promise<void> {
   const candidates = new Map<string, Row>();
   for (const row of rows) {
     const key = uniqueKey(row.event);
@@ -80,14 +83,7 @@ async function insertRows(tx: Executor, rows: Row[], client?: PreparingClient): 
   const offered = [...candidates.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, row]) => row);
   const rest = rows.filter((row) => !offered.includes(row));
   const records = [...offered.map((row) => record(row, true)), ...rest.map((row) => record(row, false))];
-  const json = JSON.stringify(records);
-
-  if (client) {
-    await client.unsafe(INSERT_EVENTS, [json], { prepare: true });
-    return;
-  }
-  const [head, tail] = INSERT_EVENTS.split('$1');
-  await tx.execute(sql`${sql.raw(head!)}${json}${sql.raw(tail!)}`);
+  await runStatement(tx, INSERT_EVENTS, [JSON.stringify(records)]);
 }
 
 // One parameter, $1: the batch's records as a JSON array.
@@ -116,90 +112,74 @@ const INSERT_EVENTS = `
     SELECT message_id, kind, link_number, occurred_at, machine_reason, false FROM x
     WHERE NOT offered OR NOT EXISTS (SELECT 1 FROM won WHERE won.message_id = x.message_id AND won.kind = x.kind AND won.link_number = x.link_number)`;
 
-/** The part of a postgres.js client that runs a prepared statement. */
-interface PreparingClient {
-  unsafe(query: string, parameters: unknown[], options: { prepare: boolean }): PromiseLike<unknown>;
-}
-
-/**
- * Returns the postgres.js client behind a database handle (not a
- * transaction), or undefined for PGlite. Drizzle's execute never asks postgres.js to
- * prepare, so PostgreSQL parsed and planned INSERT_EVENTS for every batch:
- * 0.5 of the 1.3 ms that a 25-event batch took on an idle server. Prepared,
- * the statement is planned once per connection.
- */
-function preparedClient(db: Database): PreparingClient | undefined {
-  const client = (db as { $client?: Partial<PreparingClient> }).$client;
-  return typeof client?.unsafe === 'function' ? (client as PreparingClient) : undefined;
-}
-
 function record({ event, reason }: Row, offered: boolean) {
   return { message_id: event.messageId, kind: event.kind, link_number: event.linkNumber, occurred_at: event.occurredAt.toISOString(), machine_reason: reason ?? null, offered };
+}
+
+/** A burst of clicks on every link of a message: its stored human clicks in the window become machine clicks. */
+interface Burst {
+  message_id: string;
+  from: string;
+  to: string;
 }
 
 /**
  * A human click that, with the clicks of the window before it, covers every
  * link of a message with two or more links makes the whole burst machine
- * clicks. It sets the reason on the batch's rows and returns the ids of the
- * stored human clicks that must lose their unique mark.
+ * clicks. It sets the reason on the batch's rows and returns the bursts whose
+ * stored human clicks must become machine clicks and lose their unique mark.
  *
- * The reads need no transaction of their own: under READ COMMITTED each one
- * saw only committed clicks inside a transaction too.
+ * One read returns, for each human click of the batch, its message's link
+ * count and the links clicked in its window, so the result stays a row per
+ * click however many stored clicks the window holds. The read needs no
+ * transaction of its own: under READ COMMITTED it saw only committed clicks
+ * inside a transaction too.
  */
-async function applyAllLinksRule(db: Executor, rows: Row[]): Promise<number[]> {
-  const clicked = [...new Set(rows.filter((row) => row.event.kind === 'click' && !row.reason).map((row) => row.event.messageId))];
-  if (clicked.length === 0) return [];
+async function applyAllLinksRule(db: Executor, rows: Row[]): Promise<Burst[]> {
+  const human = [...rows.entries()].filter(([, row]) => row.event.kind === 'click' && !row.reason);
+  if (human.length === 0) return [];
 
-  const linkCounts = await countLinks(db, clicked);
-  const candidates = clicked.filter((id) => (linkCounts.get(id) ?? 0) >= 2);
-  if (candidates.length === 0) return [];
-
+  const context = await clickContext(db, human.map(([index, row]) => ({ i: index, message_id: row.event.messageId, t: row.event.occurredAt.toISOString() })));
   const clicks = rows.filter((row) => row.event.kind === 'click');
-  const times = clicks.map((row) => row.event.occurredAt.getTime());
-  const stored = await storedClicks(db, candidates, new Date(Math.min(...times) - ALL_LINKS_WINDOW_MS), new Date(Math.max(...times)));
-
-  const reclassify = new Set<number>();
+  const bursts: Burst[] = [];
   for (const [index, row] of rows.entries()) {
     const { event } = row;
-    const links = linkCounts.get(event.messageId) ?? 0;
-    if (event.kind !== 'click' || row.reason || links < 2) continue;
+    const known = context.get(index);
+    if (event.kind !== 'click' || row.reason || !known || known.links < 2) continue;
 
-    const inWindow = (messageId: string, at: Date) => messageId === event.messageId && at >= new Date(event.occurredAt.getTime() - ALL_LINKS_WINDOW_MS) && at <= event.occurredAt;
-    const storedBurst = stored.filter((click) => inWindow(click.messageId, click.occurredAt));
-    const earlierBurst = clicks.filter((click) => rows.indexOf(click) < index && inWindow(click.event.messageId, click.event.occurredAt));
-    const covered = new Set([...storedBurst.map((click) => click.linkNumber), ...earlierBurst.map((click) => click.event.linkNumber), event.linkNumber]);
-    if (covered.size < links) continue;
+    const from = new Date(event.occurredAt.getTime() - ALL_LINKS_WINDOW_MS);
+    const earlierBurst = clicks.filter((click) => rows.indexOf(click) < index && click.event.messageId === event.messageId && click.event.occurredAt >= from && click.event.occurredAt <= event.occurredAt);
+    const covered = new Set([...known.storedLinks, ...earlierBurst.map((click) => click.event.linkNumber), event.linkNumber]);
+    if (covered.size < known.links) continue;
 
     row.reason = 'all_links_at_once';
     for (const click of earlierBurst) click.reason ??= 'all_links_at_once';
-    for (const click of storedBurst) {
-      if (click.machineReason !== null) continue;
-      click.machineReason = 'all_links_at_once';
-      reclassify.add(click.id);
-    }
+    bursts.push({ message_id: event.messageId, from: from.toISOString(), to: event.occurredAt.toISOString() });
   }
-
-  return [...reclassify];
+  return bursts;
 }
 
-async function countLinks(tx: Executor, messageIds: string[]): Promise<Map<string, number>> {
-  const rows = rowsOf(
-    await tx.execute(sql`
-      SELECT message_id, count(*)::int AS links FROM tracking_links
-      WHERE message_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(messageIds)}::jsonb)) AND link_number > 0
-      GROUP BY message_id`),
-  );
-  return new Map(rows.map((row) => [String(row.message_id), Number(row.links)]));
+// $1: the batch's human clicks as a JSON array of { i, message_id, t }; $2: the window in milliseconds. A row per
+// click: its message's link count, and the links with a stored click in the window before it.
+const CLICK_CONTEXT = `
+    SELECT c.i, l.links,
+           ARRAY(SELECT DISTINCT e.link_number FROM tracking_events e
+                 WHERE l.links >= 2 AND e.message_id = c.message_id AND e.kind = 'click'
+                   AND e.occurred_at >= c.t - $2::integer * interval '1 millisecond' AND e.occurred_at <= c.t) AS stored_links
+    FROM jsonb_to_recordset($1::jsonb) AS c(i integer, message_id text, t timestamptz)
+    CROSS JOIN LATERAL (SELECT count(*)::int AS links FROM tracking_links WHERE message_id = c.message_id AND link_number > 0) AS l`;
+
+async function clickContext(db: Executor, clicks: { i: number; message_id: string; t: string }[]): Promise<Map<number, { links: number; storedLinks: number[] }>> {
+  const rows = await runStatement(db, CLICK_CONTEXT, [JSON.stringify(clicks), ALL_LINKS_WINDOW_MS]);
+  return new Map(rows.map((row) => [Number(row.i), { links: Number(row.links), storedLinks: parseIntegers(row.stored_links) }]));
 }
 
-async function storedClicks(tx: Executor, messageIds: string[], from: Date, to: Date) {
-  const rows = rowsOf(
-    await tx.execute(sql`
-      SELECT id, message_id, link_number, occurred_at, machine_reason FROM tracking_events
-      WHERE message_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(messageIds)}::jsonb)) AND kind = 'click'
-        AND occurred_at >= ${from.toISOString()}::timestamptz AND occurred_at <= ${to.toISOString()}::timestamptz`),
-  );
-  return rows.map((row) => ({ id: Number(row.id), messageId: String(row.message_id), linkNumber: Number(row.link_number), occurredAt: new Date(row.occurred_at as string | Date), machineReason: (row.machine_reason as string | null) ?? null }));
+// postgres.js returns an integer array as numbers; PGlite as numbers too, or as its text form {1,2} where
+// the type is not known.
+function parseIntegers(value: unknown): number[] {
+  if (Array.isArray(value)) return value.map(Number);
+  if (typeof value === 'string') return value.replace(/[{}]/g, '').split(',').filter(Boolean).map(Number);
+  return [];
 }
 
 function uniqueKey(event: TrackingEvent): string {
@@ -209,9 +189,4 @@ function uniqueKey(event: TrackingEvent): string {
 function compareCodeUnits(a: string, b: string): number {
   if (a === b) return 0;
   return a < b ? -1 : 1;
-}
-
-// PGlite returns { rows }, postgres.js an array of rows.
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  return Array.isArray(result) ? (result as Record<string, unknown>[]) : ((result as { rows: Record<string, unknown>[] }).rows ?? []);
 }
