@@ -28,7 +28,7 @@ export async function runStatement(db: Pick<Database, 'execute'>, text: string, 
   return rowsOf(await db.execute(query));
 }
 
-// PGlite returns { rows }, postgres.js an array of rows.
-function rowsOf(result: unknown): Record<string, unknown>[] {
+/** Returns the rows of an execute result: PGlite returns { rows }, postgres.js an array of rows. */
+export function rowsOf(result: unknown): Record<string, unknown>[] {
   return Array.isArray(result) ? (result as Record<string, unknown>[]) : ((result as { rows: Record<string, unknown>[] }).rows ?? []);
 }

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
+import { rowsOf } from '../db/run-statement';
 import { ROLLUP_COUNTERS } from '../db/schema';
 import { drainRollupQueue } from './rollup-queue';
 import { addCounts, emptyCounts, ratesOf, type ReportCounts, type ReportRates } from './report-counts';
@@ -53,9 +54,9 @@ export type ReportSource = 'auto' | 'rollup' | 'combined_rollup' | 'raw';
  * Some fall on a quarter hour but not on an hour in zones with half-hour or
  * 45-minute offsets (Asia/Kolkata, Asia/Kathmandu, Australia/Adelaide) and
  * for a range from 10:30. The report then reads hourly rows for the hours
- * that lie wholly inside one bucket and inside the range, and quarter rows
- * for the hours that straddle a bucket boundary or a range end (31 of 721
- * hours for 30 daily buckets in Asia/Kolkata). Reports whose boundaries do
+ * wholly inside one bucket and inside the range. Quarter rows serve the
+ * hours that straddle a bucket boundary or a range end: 31 of 721 hours for
+ * 30 daily buckets in Asia/Kolkata. Reports whose boundaries do
  * not fall even on quarter hours (from 10:07) read the message and event
  * tables. Those two rollups keep one split attribute per row, so their rows
  * for one attribute are few. message_rollups_hourly, keyed by every
@@ -331,9 +332,4 @@ function label(bucket: Row): string {
   const sign = offset < 0 ? '-' : '+';
   const minutes = Math.abs(offset) / 60;
   return `${String(bucket.local_start)}${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-}
-
-// PGlite returns { rows }, postgres.js an array of rows.
-function rowsOf(result: unknown): Row[] {
-  return Array.isArray(result) ? (result as Row[]) : ((result as { rows: Row[] }).rows ?? []);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
+import { rowsOf } from '../db/run-statement';
 import { messages, ROLLUP_COUNTERS, type RollupCounter } from '../db/schema';
 import { contributionOf, type EventCounts } from './rollup-contribution';
 
@@ -43,11 +44,11 @@ export type EventCountSource = 'stored' | 'recount';
  * counts the events table instead, for rollups built from scratch over
  * events that have no queue rows.
  *
- * The cost is two or three statements whatever the number of messages: lock
- * the messages in id order, count their events when asked, and add the
- * differences to the three rollup tables (message_rollups_hourly,
- * message_rollups_by_dimension and message_rollups_by_quarter) in the
- * statement that stores the new contributions. Locking first means concurrent refreshes of one message
+ * The cost is two or three statements whatever the number of messages. They
+ * lock the messages in id order, count their events when asked, and add the
+ * differences to message_rollups_hourly, message_rollups_by_dimension and
+ * message_rollups_by_quarter in the statement that stores the new
+ * contributions. Locking first makes concurrent refreshes of one message
  * apply their differences one after the other.
  */
 export async function refreshRollups(tx: RollupExecutor, messageIds: Iterable<string>, events: EventCountSource = 'stored'): Promise<void> {
@@ -237,9 +238,4 @@ function sortedEntries(fields: Record<string, string>): [string, string][] {
 function compareCodeUnits(a: string, b: string): number {
   if (a === b) return 0;
   return a < b ? -1 : 1;
-}
-
-// PGlite returns { rows }, postgres.js an array of rows.
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  return Array.isArray(result) ? (result as Record<string, unknown>[]) : ((result as { rows: Record<string, unknown>[] }).rows ?? []);
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
+import { rowsOf } from '../db/run-statement';
 import { applyContributions, EVENT_COUNT_COLUMNS, eventCountsOf, lockRollupMessages, storedEventCounts, type RollupMessage } from './refresh-rollups';
 import type { EventCounts } from './rollup-contribution';
 
@@ -99,9 +100,4 @@ async function takeQueuedEvents(tx: Parameters<Parameters<Database['transaction'
     counts.set(id, { ...stored, opensHuman: stored.opensHuman + Number(row.added_human), opensAll: stored.opensAll + Number(row.added_all) });
   }
   return counts;
-}
-
-// PGlite returns { rows }, postgres.js an array of rows.
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  return Array.isArray(result) ? (result as Record<string, unknown>[]) : ((result as { rows: Record<string, unknown>[] }).rows ?? []);
 }

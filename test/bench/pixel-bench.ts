@@ -9,11 +9,11 @@
 // LOG_LEVEL=warn, without its per-request log line, unless BENCH_LOG_LEVEL
 // sets another level. On PostgreSQL the
 // collector uses a fresh database on the integration tests' server, which is
-// dropped at the end. 500 messages with two links each are registered, and
-// hits rotate over their pixel tokens, then over their first links' click
-// tokens, so each valid-token request writes one open or click event and is
-// answered only after that event has committed. Clicks commit in a
-// transaction that first applies the every-link rule.
+// dropped at the end. 500 messages with two links each are registered. Hits
+// rotate over their pixel tokens, then over their first links' click tokens,
+// so each valid-token request writes one open or click event, and the
+// response waits until that event has committed. A click batch first reads
+// what the every-link rule needs, then commits.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

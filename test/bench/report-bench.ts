@@ -2,8 +2,8 @@
 // domain, read through the real report code from the per-dimension hourly
 // rollup, next to the same report over the raw message and event tables, in
 // the same run. A second figure does the same for daily buckets in
-// Asia/Kolkata (+05:30), whose day boundaries fall on UTC half hours: the
-// report reads hourly rows for the hours inside a day and quarter-hour rows
+// Asia/Kolkata (+05:30), whose day boundaries fall on UTC half hours. That
+// report reads hourly rows for the hours inside a day, and quarter-hour rows
 // for the 31 hours that straddle a boundary or a range end.
 //
 //   npx tsx test/bench/report-bench.ts [events, default 10000000] [runs, default 7]

@@ -10,15 +10,15 @@ import { writeTrackingEvents } from '../../collector/tracking/write-events';
 import { FUZZ_TIMEOUT_MS, fuzzRuns } from '../support/fuzz-runs';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/test-databases';
 
-// Reports in zones whose bucket boundaries fall on UTC quarter hours but not on UTC hours read hourly rollup
-// rows for the hours wholly inside a bucket and quarter-hour rows for the rest; they must equal the same report
+// Some zones have bucket boundaries on UTC quarter hours but not on UTC hours. Their reports read hourly rollup
+// rows for the hours wholly inside a bucket and quarter-hour rows for the rest, and must equal the same report
 // over the message and event tables.
 
 const SPLITS = ['', 'recipient_domain', 'campaign', 'custom:clinic'];
 
 // Queue times at these minutes of these UTC hours, on every day from March 24 to April 15, 2026, put messages on
 // both sides of the boundaries below. Local midnight is 18:30Z in Asia/Kolkata (+05:30) and 18:15Z in
-// Asia/Kathmandu (+05:45); in Australia/Adelaide it is 13:30Z before its DST change on April 5 (+10:30) and
+// Asia/Kathmandu (+05:45). In Australia/Adelaide it is 13:30Z before its DST change on April 5 (+10:30) and
 // 14:30Z after it (+09:30). Hours 3 and 9 lie inside a day in all three zones.
 const HOURS = [3, 9, 13, 14, 18];
 const MINUTES = [10, 29, 31, 44, 46, 59];

@@ -226,17 +226,17 @@ export const messageRollupsByDimension = pgTable(
 /**
  * message_rollups_by_dimension per UTC quarter hour (15-minute slot) of queue
  * time instead of per hour, with the same dimensions, values and counters.
- * Reports whose buckets or range ends fall on a quarter hour but not on an
- * hour (zones such as Asia/Kolkata +05:30 or Asia/Kathmandu +05:45) read it
- * for the hours that straddle a bucket boundary or a range end, and the
- * hourly table for the rest. Kept in the statement that updates the other
- * rollups.
+ * Some reports have buckets or range ends on a quarter hour but not on an
+ * hour, as in Asia/Kolkata (+05:30) or Asia/Kathmandu (+05:45). They read
+ * this table for the hours that straddle a bucket boundary or a range end,
+ * and the hourly table for the rest. It is kept in the statement that
+ * updates the other rollups.
  */
 export const messageRollupsByQuarter = pgTable(
   'message_rollups_by_quarter',
   {
     dimension: text().notNull(),
-    /** Start of the UTC 15-minute slot that holds the messages' queue times. */
+    /** Start of the UTC 15-minute slot of the messages' queue times. */
     quarter: timestamp({ withTimezone: true }).notNull(),
     value: text().notNull(),
     ...rollupCounterColumns(),

@@ -29,7 +29,7 @@ const PATH = ['welcome:completed:sent', 'pause:completed:elapsed', 'mark:complet
 /** One contact's event, posted until a collector acknowledged it. */
 interface EventRecord {
   contactId: string;
-  /** Run id of every 202 answer; all must be equal. */
+  /** Run id of every 202 response. All must be equal. */
   runIds: string[];
   attempts: { status: number; retryAfter: string | null; code?: string }[];
 }
@@ -82,7 +82,7 @@ describe.skipIf(privatePostgresMissing !== undefined)('PostgreSQL stopped while 
 
   /**
    * Posts one api_event per contact from CLIENTS concurrent clients, a few
-   * a second, retrying each with the same event id until a collector answers
+   * a second, retrying each with the same event id until a collector returns
    * 202, so events are posted before, during and after the outage.
    */
   async function postEvents(baseUrls: string[], apiKey: string, contactIds: string[], deadline: number): Promise<EventRecord[]> {
@@ -99,7 +99,7 @@ describe.skipIf(privatePostgresMissing !== undefined)('PostgreSQL stopped while 
           record.attempts.push({ status: response?.status ?? 0, retryAfter: response?.headers.get('retry-after') ?? null, code: answer?.error?.code });
           if (response?.status === 202) record.runIds.push(answer!.started![WORKFLOW.id]!.runId!);
           else if (response && response.status < 500) break;
-          // Sooner than Retry-After asks, to keep the test short.
+          // Sooner than Retry-After requests, to keep the test short.
           else await new Promise((resolve) => setTimeout(resolve, 250));
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
