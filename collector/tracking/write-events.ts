@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
 import { runStatement } from '../db/run-statement';
 import type { MachineReason } from '../db/schema';
@@ -22,24 +21,22 @@ export interface TrackingEvent {
  */
 export const ALL_LINKS_WINDOW_MS = 2_000;
 
-interface Row {
-  event: TrackingEvent;
-  reason: MachineReason | undefined;
-}
-
 /**
- * Writes a batch of events with a fixed number of statements whatever the
- * batch size. The write is one statement in its own transaction: it inserts
- * every row, queues the engage jobs of workflow emails and queues the
- * messages for the rollup worker. A batch with human clicks first runs the
- * every-link rule (one read). When the rule turns stored clicks into
- * machine clicks, an update of those rows runs in one transaction with the
- * statement.
+ * Writes a batch of events, usually in one statement and its own
+ * transaction. The statement applies the every-link rule, inserts every row,
+ * queues the engage jobs of workflow emails and queues the messages for the
+ * rollup worker, so a hit costs one round trip to the database whatever the
+ * batch holds.
  *
  * Events are classified in batch order, so a later event sees the earlier
  * ones as if they had been written one by one. Given a function, it calls it
  * once to get the batch, after the events of the current turn have joined
  * (see GroupCommit).
+ *
+ * When a burst of clicks would turn stored human clicks into machine clicks,
+ * the statement writes nothing and returns that fact. The batch is then written in a
+ * transaction that first reclassifies those stored clicks, so they lose
+ * their unique mark before the batch offers new unique rows.
  */
 export async function writeTrackingEvents(db: Database, events: TrackingEvent[] | (() => TrackingEvent[])): Promise<void> {
   // Taking the batch after this turn of the event loop lets requests handled in the same turn join it.
@@ -47,146 +44,115 @@ export async function writeTrackingEvents(db: Database, events: TrackingEvent[] 
   const batch = typeof events === 'function' ? events() : events;
   if (batch.length === 0) return;
 
-  const rows = batch.map((event) => ({ event, reason: event.machineReason }));
-  const bursts = await applyAllLinksRule(db, rows);
-  if (bursts.length === 0) {
-    await insertRows(db, rows);
-    return;
-  }
+  const parameters = [JSON.stringify(batch.map(record)), ALL_LINKS_WINDOW_MS];
+  if (!(await writeUnlessStoredClicksChange(db, parameters))) return;
 
-  // Stored clicks that the batch turns into machine clicks lose their unique mark before the insert
-  // statement offers new unique rows, and both commit together.
   await db.transaction(async (tx) => {
-    await tx.execute(sql`
-      UPDATE tracking_events SET machine_reason = 'all_links_at_once', is_unique = false
-      FROM jsonb_to_recordset(${JSON.stringify(bursts)}::jsonb) AS b(message_id text, "from" timestamptz, "to" timestamptz)
-      WHERE tracking_events.message_id = b.message_id AND tracking_events.kind = 'click' AND tracking_events.machine_reason IS NULL
-        AND tracking_events.occurred_at >= b."from" AND tracking_events.occurred_at <= b."to"`);
-    await insertRows(tx, rows);
+    // Another process may commit a click that the burst covers between the two statements; the loop
+    // reclassifies it too. Each pass reclassifies every such click it sees, so it ends once they stop arriving.
+    do await runStatement(tx, RECLASSIFY_STORED_CLICKS, parameters);
+    while (await writeUnlessStoredClicksChange(tx, parameters));
   });
 }
 
-// The partial unique index admits one unique row per message, kind and link. The first human event
-// of each is offered as unique; one that loses to an earlier or concurrent writer is stored as a repeat,
-// in the same statement. Offered rows go in (message, kind, link) order, so concurrent batches wait on
-// each other in one order. The same statement queues an engage job (see workflows/event-jobs.ts) for
-// the first human open or click of each workflow email, so the event reaches the workflow engine as
-// durably as it is stored, at no extra round trip. It also adds one rollup_queue row per message, with
-// its opens to add, or asking for a recount when the batch has clicks (see reports/rollup-queue.ts).
-async function insertRows(tx: Executor, rows: Row[]): Promise<void> {
-  const candidates = new Map<string, Row>();
-  for (const row of rows) {
-    const key = uniqueKey(row.event);
-    if (!row.reason && !candidates.has(key)) candidates.set(key, row);
-  }
-
-  const offered = [...candidates.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, row]) => row);
-  const rest = rows.filter((row) => !offered.includes(row));
-  const records = [...offered.map((row) => record(row, true)), ...rest.map((row) => record(row, false))];
-  await runStatement(tx, INSERT_EVENTS, [JSON.stringify(records)]);
+// Runs WRITE_EVENTS; true when it wrote nothing because stored clicks must be reclassified first.
+async function writeUnlessStoredClicksChange(db: Executor, parameters: unknown[]): Promise<boolean> {
+  const [row] = await runStatement(db, WRITE_EVENTS, parameters);
+  return row?.reclassify === true;
 }
 
-// One parameter, $1: the batch's records as a JSON array.
-const INSERT_EVENTS = `
-    WITH x AS (
+function record(event: TrackingEvent, index: number) {
+  return { i: index, message_id: event.messageId, kind: event.kind, link_number: event.linkNumber, occurred_at: event.occurredAt.toISOString(), machine_reason: event.machineReason ?? null };
+}
+
+// The statements below share two parameters: $1, the batch as a JSON array of records whose `i` is the
+// position in the batch; $2, the every-link window in milliseconds.
+//
+// The every-link rule: a human click that, with the clicks of the window before it (stored ones and the
+// batch's earlier ones, human or machine), covers every link of a message with two or more links is a burst.
+// The burst makes that click and the human clicks of its window machine clicks, stored ones included.
+const BATCH_AND_BURSTS = `
+    x AS (
       SELECT * FROM jsonb_to_recordset($1::jsonb)
-        AS x(message_id text, kind text, link_number integer, occurred_at timestamptz, machine_reason text, offered boolean)
+        AS x(i integer, message_id text, kind text, link_number integer, occurred_at timestamptz, machine_reason text)
+    ), link_counts AS (
+      SELECT message_id, count(*)::int AS links FROM tracking_links
+      WHERE link_number > 0 AND message_id IN (SELECT message_id FROM x WHERE kind = 'click' AND machine_reason IS NULL)
+      GROUP BY message_id
+    ), bursts AS (
+      SELECT c.i, c.message_id, c.occurred_at - $2::integer * interval '1 millisecond' AS window_start, c.occurred_at AS window_end
+      FROM x c JOIN link_counts l ON l.message_id = c.message_id AND l.links >= 2
+      WHERE c.kind = 'click' AND c.machine_reason IS NULL
+        AND (SELECT count(DISTINCT covered.link_number) FROM (
+              SELECT e.link_number FROM tracking_events e
+              WHERE e.message_id = c.message_id AND e.kind = 'click'
+                AND e.occurred_at >= c.occurred_at - $2::integer * interval '1 millisecond' AND e.occurred_at <= c.occurred_at
+              UNION ALL
+              SELECT k.link_number FROM x k
+              WHERE k.message_id = c.message_id AND k.kind = 'click' AND k.i <= c.i
+                AND k.occurred_at >= c.occurred_at - $2::integer * interval '1 millisecond' AND k.occurred_at <= c.occurred_at
+            ) AS covered) >= l.links
+    )`;
+
+// Returns one row, reclassify: true when a burst covers stored human clicks. Then it writes nothing, because the
+// insert below would offer unique rows that those stored clicks still hold. Otherwise it inserts every row of
+// the batch with its reason, the burst's included.
+//
+// The partial unique index admits one unique row per message, kind and link. The first human event of each is
+// offered as unique. One that loses to an earlier or concurrent writer is stored as a repeat, in the same
+// statement. Offered rows go in (message, kind, link) order, so concurrent batches wait on each other in one
+// order. The same statement queues an engage job (see workflows/event-jobs.ts) for the first human open or
+// click of each workflow email, so the event reaches the workflow engine as durably as it is stored. It also
+// adds one rollup_queue row per message, with its opens to add, or asking for a recount when the batch has
+// clicks (see reports/rollup-queue.ts).
+const WRITE_EVENTS = `
+    WITH ${BATCH_AND_BURSTS}, stale AS (
+      SELECT EXISTS (
+        SELECT 1 FROM bursts b JOIN tracking_events e
+          ON e.message_id = b.message_id AND e.kind = 'click' AND e.machine_reason IS NULL
+         AND e.occurred_at >= b.window_start AND e.occurred_at <= b.window_end
+      ) AS found
+    ), y AS (
+      SELECT x.i, x.message_id, x.kind, x.link_number, x.occurred_at,
+             COALESCE(x.machine_reason, CASE WHEN x.kind = 'click' AND EXISTS (
+               SELECT 1 FROM bursts b
+               WHERE b.message_id = x.message_id AND b.i >= x.i AND x.occurred_at >= b.window_start AND x.occurred_at <= b.window_end
+             ) THEN 'all_links_at_once' END) AS machine_reason
+      FROM x WHERE NOT (SELECT found FROM stale)
+    ), offered AS (
+      SELECT DISTINCT ON (message_id, kind, link_number) i FROM y
+      WHERE machine_reason IS NULL
+      ORDER BY message_id, kind, link_number, i
     ), won AS (
       INSERT INTO tracking_events (message_id, kind, link_number, occurred_at, machine_reason, is_unique)
-      SELECT message_id, kind, link_number, occurred_at, machine_reason, true FROM x WHERE offered
+      SELECT message_id, kind, link_number, occurred_at, machine_reason, true FROM y
+      WHERE i IN (SELECT i FROM offered)
+      ORDER BY message_id COLLATE "C", kind COLLATE "C", link_number
       ON CONFLICT DO NOTHING
       RETURNING message_id, kind, link_number
+    ), repeats AS (
+      INSERT INTO tracking_events (message_id, kind, link_number, occurred_at, machine_reason, is_unique)
+      SELECT message_id, kind, link_number, occurred_at, machine_reason, false FROM y
+      WHERE i NOT IN (SELECT i FROM offered)
+         OR NOT EXISTS (SELECT 1 FROM won WHERE won.message_id = y.message_id AND won.kind = y.kind AND won.link_number = y.link_number)
     ), engaged AS (
       INSERT INTO workflow_jobs (run_id, step_id, kind, due_at)
-      SELECT DISTINCT ON (x.message_id, x.kind) x.message_id, x.kind, 'engage', x.occurred_at FROM x
-      JOIN workflow_emails w ON w.message_id = x.message_id
-      WHERE x.machine_reason IS NULL AND ((x.kind = 'open' AND w.opened_at IS NULL) OR (x.kind = 'click' AND w.clicked_at IS NULL))
-      ORDER BY x.message_id, x.kind, x.occurred_at
+      SELECT DISTINCT ON (y.message_id, y.kind) y.message_id, y.kind, 'engage', y.occurred_at FROM y
+      JOIN workflow_emails w ON w.message_id = y.message_id
+      WHERE y.machine_reason IS NULL AND ((y.kind = 'open' AND w.opened_at IS NULL) OR (y.kind = 'click' AND w.clicked_at IS NULL))
+      ORDER BY y.message_id, y.kind, y.occurred_at
       ON CONFLICT DO NOTHING
     ), queued AS (
       INSERT INTO rollup_queue (message_id, opens_human, opens_all, recount)
       SELECT message_id, count(*) FILTER (WHERE kind = 'open' AND machine_reason IS NULL), count(*) FILTER (WHERE kind = 'open'), bool_or(kind = 'click')
-      FROM x GROUP BY message_id
+      FROM y GROUP BY message_id
     )
-    INSERT INTO tracking_events (message_id, kind, link_number, occurred_at, machine_reason, is_unique)
-    SELECT message_id, kind, link_number, occurred_at, machine_reason, false FROM x
-    WHERE NOT offered OR NOT EXISTS (SELECT 1 FROM won WHERE won.message_id = x.message_id AND won.kind = x.kind AND won.link_number = x.link_number)`;
+    SELECT found AS reclassify FROM stale`;
 
-function record({ event, reason }: Row, offered: boolean) {
-  return { message_id: event.messageId, kind: event.kind, link_number: event.linkNumber, occurred_at: event.occurredAt.toISOString(), machine_reason: reason ?? null, offered };
-}
-
-/** A burst of clicks on every link of a message: its stored human clicks in the window become machine clicks. */
-interface Burst {
-  message_id: string;
-  from: string;
-  to: string;
-}
-
-/**
- * A human click that, with the clicks of the window before it, covers every
- * link of a message with two or more links makes the whole burst machine
- * clicks. It sets the reason on the batch's rows and returns the bursts whose
- * stored human clicks must become machine clicks and lose their unique mark.
- *
- * One read returns, for each human click of the batch, its message's link
- * count and the links clicked in its window, so the result stays a row per
- * click however many stored clicks the window holds. The read needs no
- * transaction of its own: under READ COMMITTED it saw only committed clicks
- * inside a transaction too.
- */
-async function applyAllLinksRule(db: Executor, rows: Row[]): Promise<Burst[]> {
-  const human = [...rows.entries()].filter(([, row]) => row.event.kind === 'click' && !row.reason);
-  if (human.length === 0) return [];
-
-  const context = await clickContext(db, human.map(([index, row]) => ({ i: index, message_id: row.event.messageId, t: row.event.occurredAt.toISOString() })));
-  const clicks = rows.filter((row) => row.event.kind === 'click');
-  const bursts: Burst[] = [];
-  for (const [index, row] of rows.entries()) {
-    const { event } = row;
-    const known = context.get(index);
-    if (event.kind !== 'click' || row.reason || !known || known.links < 2) continue;
-
-    const from = new Date(event.occurredAt.getTime() - ALL_LINKS_WINDOW_MS);
-    const earlierBurst = clicks.filter((click) => rows.indexOf(click) < index && click.event.messageId === event.messageId && click.event.occurredAt >= from && click.event.occurredAt <= event.occurredAt);
-    const covered = new Set([...known.storedLinks, ...earlierBurst.map((click) => click.event.linkNumber), event.linkNumber]);
-    if (covered.size < known.links) continue;
-
-    row.reason = 'all_links_at_once';
-    for (const click of earlierBurst) click.reason ??= 'all_links_at_once';
-    bursts.push({ message_id: event.messageId, from: from.toISOString(), to: event.occurredAt.toISOString() });
-  }
-  return bursts;
-}
-
-// $1: the batch's human clicks as a JSON array of { i, message_id, t }; $2: the window in milliseconds. A row per
-// click: its message's link count, and the links with a stored click in the window before it.
-const CLICK_CONTEXT = `
-    SELECT c.i, l.links,
-           ARRAY(SELECT DISTINCT e.link_number FROM tracking_events e
-                 WHERE l.links >= 2 AND e.message_id = c.message_id AND e.kind = 'click'
-                   AND e.occurred_at >= c.t - $2::integer * interval '1 millisecond' AND e.occurred_at <= c.t) AS stored_links
-    FROM jsonb_to_recordset($1::jsonb) AS c(i integer, message_id text, t timestamptz)
-    CROSS JOIN LATERAL (SELECT count(*)::int AS links FROM tracking_links WHERE message_id = c.message_id AND link_number > 0) AS l`;
-
-async function clickContext(db: Executor, clicks: { i: number; message_id: string; t: string }[]): Promise<Map<number, { links: number; storedLinks: number[] }>> {
-  const rows = await runStatement(db, CLICK_CONTEXT, [JSON.stringify(clicks), ALL_LINKS_WINDOW_MS]);
-  return new Map(rows.map((row) => [Number(row.i), { links: Number(row.links), storedLinks: parseIntegers(row.stored_links) }]));
-}
-
-// postgres.js returns an integer array as numbers; PGlite as numbers too, or as its text form {1,2} where
-// the type is not known.
-function parseIntegers(value: unknown): number[] {
-  if (Array.isArray(value)) return value.map(Number);
-  if (typeof value === 'string') return value.replace(/[{}]/g, '').split(',').filter(Boolean).map(Number);
-  return [];
-}
-
-function uniqueKey(event: TrackingEvent): string {
-  return `${event.messageId}\u0000${event.kind}\u0000${event.linkNumber}`;
-}
-
-function compareCodeUnits(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
-}
+// Turns the stored human clicks that the batch's bursts cover into machine clicks without a unique mark.
+const RECLASSIFY_STORED_CLICKS = `
+    WITH ${BATCH_AND_BURSTS}
+    UPDATE tracking_events SET machine_reason = 'all_links_at_once', is_unique = false
+    FROM bursts b
+    WHERE tracking_events.message_id = b.message_id AND tracking_events.kind = 'click' AND tracking_events.machine_reason IS NULL
+      AND tracking_events.occurred_at >= b.window_start AND tracking_events.occurred_at <= b.window_end`;

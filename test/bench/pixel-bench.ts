@@ -12,8 +12,9 @@
 // dropped at the end. 500 messages with two links each are registered. Hits
 // rotate over their pixel tokens, then over their first links' click tokens,
 // so each valid-token request writes one open or click event, and the
-// response waits until that event has committed. A click batch first reads
-// what the every-link rule needs, then commits.
+// response waits until that event has committed. A batch of clicks, like a
+// batch of opens, is one prepared statement that also applies the every-link
+// rule.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
