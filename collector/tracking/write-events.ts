@@ -70,28 +70,32 @@ function record(event: TrackingEvent, index: number) {
 //
 // The every-link rule: a human click that, with the clicks of the window before it (stored ones and the
 // batch's earlier ones, human or machine), covers every link of a message with two or more links is a burst.
-// The burst makes that click and the human clicks of its window machine clicks, stored ones included.
+// The burst makes that click and the human clicks of its window machine clicks, stored ones included. A burst
+// is found as a click for which no other link of its message lacks a click in the window: one probe of the
+// (message, kind, link, time) index per other link, however many clicks the window holds.
 const BATCH_AND_BURSTS = `
     x AS (
       SELECT * FROM jsonb_to_recordset($1::jsonb)
         AS x(i integer, message_id text, kind text, link_number integer, occurred_at timestamptz, machine_reason text)
-    ), link_counts AS (
-      SELECT message_id, count(*)::int AS links FROM tracking_links
+    ), multi_link AS (
+      SELECT message_id FROM tracking_links
       WHERE link_number > 0 AND message_id IN (SELECT message_id FROM x WHERE kind = 'click' AND machine_reason IS NULL)
-      GROUP BY message_id
+      GROUP BY message_id HAVING count(*) >= 2
     ), bursts AS (
       SELECT c.i, c.message_id, c.occurred_at - $2::integer * interval '1 millisecond' AS window_start, c.occurred_at AS window_end
-      FROM x c JOIN link_counts l ON l.message_id = c.message_id AND l.links >= 2
-      WHERE c.kind = 'click' AND c.machine_reason IS NULL
-        AND (SELECT count(DISTINCT covered.link_number) FROM (
-              SELECT e.link_number FROM tracking_events e
-              WHERE e.message_id = c.message_id AND e.kind = 'click'
-                AND e.occurred_at >= c.occurred_at - $2::integer * interval '1 millisecond' AND e.occurred_at <= c.occurred_at
-              UNION ALL
-              SELECT k.link_number FROM x k
-              WHERE k.message_id = c.message_id AND k.kind = 'click' AND k.i <= c.i
-                AND k.occurred_at >= c.occurred_at - $2::integer * interval '1 millisecond' AND k.occurred_at <= c.occurred_at
-            ) AS covered) >= l.links
+      FROM x c
+      WHERE c.kind = 'click' AND c.machine_reason IS NULL AND c.message_id IN (SELECT message_id FROM multi_link)
+        AND NOT EXISTS (
+          SELECT 1 FROM tracking_links l
+          WHERE l.message_id = c.message_id AND l.link_number > 0 AND l.link_number <> c.link_number
+            AND NOT EXISTS (
+              SELECT 1 FROM x k
+              WHERE k.message_id = c.message_id AND k.kind = 'click' AND k.link_number = l.link_number AND k.i < c.i
+                AND k.occurred_at >= c.occurred_at - $2::integer * interval '1 millisecond' AND k.occurred_at <= c.occurred_at)
+            AND NOT EXISTS (
+              SELECT 1 FROM tracking_events e
+              WHERE e.message_id = c.message_id AND e.kind = 'click' AND e.link_number = l.link_number
+                AND e.occurred_at >= c.occurred_at - $2::integer * interval '1 millisecond' AND e.occurred_at <= c.occurred_at))
     )`;
 
 // Returns one row, reclassify: true when a burst covers stored human clicks. Then it writes nothing, because the
