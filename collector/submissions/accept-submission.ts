@@ -40,13 +40,16 @@ export interface AcceptOptions {
 export async function acceptSubmission(db: Database, custody: KeyCustody, formId: string, body: unknown, options: AcceptOptions = {}): Promise<AcceptResult> {
   const now = options.now ?? new Date();
   const envelope = parseEnvelope(body);
-  // Checked first, before any lookup or decryption: a refused token stores nothing.
-  const contact = envelope.contactToken === undefined ? undefined : checkContactToken(envelope.contactToken, formId, options.contactTokens);
   const jweSha256 = createHash('sha256').update(envelope.jwe).digest('hex');
 
-  // A replay is answered before any decryption, so a retry costs one lookup.
+  // A replay is answered before any decryption, so a retry costs one lookup. It is answered before the
+  // contact token is checked too: a patient whose acknowledgement was lost retries with the same token,
+  // which may have expired since, and must still get the receipt of the stored submission.
   const earlier = await findByIdempotencyKey(db, formId, envelope.idempotencyKey);
   if (earlier) return replayOrConflict(earlier, jweSha256, envelope.idempotencyKey);
+
+  // Checked before decryption and before the insert, so a refused token stores nothing.
+  const contact = envelope.contactToken === undefined ? undefined : checkContactToken(envelope.contactToken, formId, options.contactTokens);
 
   const form = await findFormVersion(db, formId, envelope.formVersion);
   if (!form) {
