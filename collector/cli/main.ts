@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { readConfig } from '../config';
@@ -24,12 +24,25 @@ async function main(argv: string[]): Promise<number> {
   const actor = process.env.SEALPOST_ACTOR || `cli:${os.userInfo().username}`;
 
   // An export with --out is written here, wherever the command ran, and readable by this user only: it holds PHI.
-  const finish = (result: CommandResult) => (request.name === 'submissions.export' ? writeOutput(request.out, result, 0o600) : result);
+  // The file is created before the export runs, so a path that cannot be written fails before any decryption
+  // or audit entry.
+  if (request.name !== 'submissions.export' || !request.out) return print(await run(config, request, actor));
+  const exportFile = await createOutputFile(request.out);
+  let result: CommandResult;
+  try {
+    result = await run(config, request, actor);
+  } catch (error) {
+    await exportFile.finish({ exitCode: 1, stdout: '', stderr: '' });
+    throw error;
+  }
+  return print(await exportFile.finish(result));
+}
 
+async function run(config: ReturnType<typeof readConfig>, request: CommandRequest, actor: string): Promise<CommandResult> {
   // Embedded mode: a running collector owns the folder, so ask it to run the command.
   if (!config.databaseUrl) {
     const remote = await sendControlCommand(config.dataDir, request, actor);
-    if (remote) return print(await finish(remote));
+    if (remote) return remote;
   }
 
   // A read in a mistyped SEALPOST_DATA_DIR must not quietly create an empty
@@ -43,23 +56,64 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'error', process.stderr);
   const runtime = await openRuntime(config, logger);
   try {
-    return print(await finish(await runCommand(runtime, request, actor)));
+    return await runCommand(runtime, request, actor);
   } finally {
     await runtime.close();
   }
 }
 
 /** Writes a command's output to `--out` FILE, when given, instead of stdout. */
-async function writeOutput(out: string | undefined, result: CommandResult, mode = 0o644): Promise<CommandResult> {
+async function writeOutput(out: string | undefined, result: CommandResult): Promise<CommandResult> {
   if (!out || result.exitCode !== 0) return result;
 
   const file = path.resolve(out);
   try {
-    await writeFile(file, result.stdout, { mode });
+    await writeFile(file, result.stdout);
   } catch (error) {
-    throw new UsageError(`Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check the folder exists and is writable.`);
+    throw new UsageError(`Cannot write ${file}: ${describeWriteError(error as NodeJS.ErrnoException)}; choose a file in a folder that exists and that you can write to.`);
   }
   return { ...result, stdout: `Wrote ${file}.\n` };
+}
+
+/**
+ * Creates `out`, empty and readable by this user only, and returns how to
+ * finish it: write a successful command's output into it, or remove it when
+ * the command failed.
+ */
+async function createOutputFile(out: string): Promise<{ finish(result: CommandResult): Promise<CommandResult> }> {
+  const file = path.resolve(out);
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'w', 0o600);
+  } catch (error) {
+    throw new UsageError(`Cannot write ${file}: ${describeWriteError(error as NodeJS.ErrnoException)}; choose a file in a folder that exists and that you can write to.`);
+  }
+
+  return {
+    async finish(result) {
+      try {
+        if (result.exitCode === 0) await handle.writeFile(result.stdout);
+      } finally {
+        await handle.close();
+        if (result.exitCode !== 0) await rm(file, { force: true });
+      }
+      return result.exitCode === 0 ? { ...result, stdout: `Wrote ${file}.\n` } : result;
+    },
+  };
+}
+
+function describeWriteError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return 'its folder does not exist';
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return error.message;
+  }
 }
 
 /** Reads files named on the command line here, because the collector may run in another folder. */

@@ -113,6 +113,18 @@ describe.each(drivers)('collector and CLI on %s', (driver) => {
     expect(result.stderr).toBe('No submission has the id "NOPE-NOPE"; list the ids with `npm run sealpost -- submissions list`.\n');
   });
 
+  it('refuses an export it cannot write', async () => {
+    const receipt = await submit(baseUrl);
+    const out = path.join(dataDir, 'no-such-folder', 'export.json');
+    const result = await runCli(['submissions', 'export', receipt.id, '--out', out], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`Cannot write ${out}: its folder does not exist; choose a file in a folder that exists and that you can write to.\n`);
+
+    // Nothing was decrypted, so the audit log holds only the earlier read.
+    const verify = await runCli(['audit', 'verify'], env);
+    expect(verify.stdout).toBe('The audit log is intact: 2 entries verified.\n');
+  });
+
   it('runs commands after the collector stops', async () => {
     await collector!.stop();
     const result = await runCli(['audit', 'verify'], env);
