@@ -9,6 +9,7 @@ import { publishForm } from '../forms/publish-form';
 import { HttpError } from '../http/http-error';
 import { generateMasterKey } from '../keys/master-key';
 import type { Runtime } from '../runtime';
+import { nameActors } from '../staff/actor-names';
 import { generateInitialPassword } from '../staff/password-hash';
 import { createStaffUser, listStaffUsers, parseRole } from '../staff/staff-users';
 import { toQuestionnaireResponse } from '../forms/fhir/export-response';
@@ -87,7 +88,8 @@ async function execute({ db, custody, staffKeys, masterKey }: Pick<Runtime, 'db'
     case 'audit.list': {
       const rows = await listAudit(db, request.limit);
       if (rows.length === 0) return 'The audit log is empty.';
-      return table(['SEQ', 'AT', 'ACTOR', 'ACTION', 'SUBJECT'], rows.map((row) => [String(row.seq), row.at.toISOString(), row.actor, row.action, `${row.subjectType} ${row.subjectType === 'submission' ? formatReceipt(row.subjectId) : row.subjectId}`]));
+      const names = await nameActors(db, staffKeys, rows.map((row) => row.actor));
+      return table(['SEQ', 'AT', 'ACTOR', 'ACTION', 'SUBJECT'], rows.map((row) => [String(row.seq), row.at.toISOString(), names.get(row.actor) ?? row.actor, row.action, `${row.subjectType} ${row.subjectType === 'submission' ? formatReceipt(row.subjectId) : row.subjectId}`]));
     }
     case 'users.add': {
       const password = request.password ?? generateInitialPassword();

@@ -8,6 +8,8 @@ interface AuditRow {
   seq: number;
   at: string;
   actor: string;
+  /** The account's email address for a staff actor; the actor itself otherwise. */
+  actorName: string;
   action: string;
   subjectType: string;
   subjectId: string;
@@ -176,7 +178,7 @@ export class SealpostAudit extends LitElement {
             (row) => html`<tr>
               <td>${row.seq}</td>
               <td><time datetime=${row.at}>${new Date(row.at).toLocaleString()}</time></td>
-              <td>${row.actor}</td>
+              <td>${row.actorName}${row.actorName === row.actor ? nothing : html`<br /><small><code>${row.actor}</code></small>`}</td>
               <td>${row.action}</td>
               <td>${row.subjectType} <code>${row.subjectType === 'submission' ? formatReceipt(row.subjectId) : row.subjectId}</code></td>
             </tr>`,

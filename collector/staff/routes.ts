@@ -12,6 +12,7 @@ import { exportFormat, exportedJson } from '../submissions/export-submission';
 import { readSubmission } from '../submissions/read-submissions';
 import { listTemplates } from '../templates/template-store';
 import { listWorkflowSummaries } from '../workflows/workflow-summary';
+import { nameActors } from './actor-names';
 import { listAuditPage } from './audit-page';
 import { generateInitialPassword } from './password-hash';
 import { clientAddress, readJsonObject, readQueryInstant, readQueryInteger, stringField } from './request-input';
@@ -123,7 +124,9 @@ export function staffRoutes(ctx: AppContext) {
     const limit = readQueryInteger('limit', c.req.query('limit'), 50, 500);
     const actions = c.get('staff').role === 'admin' ? undefined : REVIEWER_AUDIT_ACTIONS;
     const filter = { action: c.req.query('action') || undefined, actor: c.req.query('actor') || undefined, from: readQueryInstant('from', c.req.query('from')), to: readQueryInstant('to', c.req.query('to')) };
-    return c.json(await listAuditPage(db, { limit, before, actions, ...filter }));
+    const page = await listAuditPage(db, { limit, before, actions, ...filter });
+    const names = await nameActors(db, options.keys, page.items.map((item) => item.actor));
+    return c.json({ ...page, items: page.items.map((item) => ({ ...item, actorName: names.get(item.actor) ?? item.actor })) });
   });
 
   on(STAFF_ROUTES.verifyAudit, async (c) => c.json(await verifyAuditLog(db)));

@@ -1,4 +1,5 @@
 import { desc, eq } from 'drizzle-orm';
+import { runCommand } from '../../collector/cli/run-command';
 import { publishTemplate } from '../../collector/templates/template-store';
 import { sampleTemplate } from '../support/workflow-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,9 +163,10 @@ describe.each(drivers)('console administration on %s', (driver) => {
     const byAction = (await (await call('GET', '/audit?action=form.key_rotate')).json()) as { items: { action: string }[] };
     expect(byAction.items.map((item) => item.action)).toEqual(['form.key_rotate']);
 
-    const byActor = (await (await call('GET', `/audit?actor=${encodeURIComponent(`staff:${admin.id}`)}&limit=500`)).json()) as { items: { actor: string }[] };
+    const byActor = (await (await call('GET', `/audit?actor=${encodeURIComponent(`staff:${admin.id}`)}&limit=500`)).json()) as { items: { actor: string; actorName: string }[] };
     expect(byActor.items.length).toBeGreaterThan(2);
     expect(new Set(byActor.items.map((item) => item.actor))).toEqual(new Set([`staff:${admin.id}`]));
+    expect(new Set(byActor.items.map((item) => item.actorName))).toEqual(new Set([admin.email]));
 
     const future = (await (await call('GET', '/audit?from=2099-01-01T00:00:00Z')).json()) as { items: unknown[] };
     expect(future.items).toEqual([]);
@@ -174,6 +176,14 @@ describe.each(drivers)('console administration on %s', (driver) => {
     const invalid = await call('GET', '/audit?from=yesterday');
     expect(invalid.status).toBe(400);
     expect(((await invalid.json()) as ErrorBody).error.message).toBe('from="yesterday" is invalid; use an ISO 8601 time with a zone, such as 2026-03-01T00:00:00Z.');
+  });
+
+  it('names staff actors in the CLI audit list', async () => {
+    const runtime = { db: database.db, staffKeys: collector.staff.keys } as Parameters<typeof runCommand>[0];
+    const result = await runCommand(runtime, { name: 'audit.list', limit: 500 }, 'test:cli');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(admin.email);
+    expect(result.stdout).not.toContain(`staff:${admin.id}`);
   });
 
   it('sets retention with an audit entry', async () => {
