@@ -36,8 +36,15 @@ export async function assertNotThrottled(db: Database, keys: { account: string; 
 
     const retryAfter = Math.ceil((windowEnds - now.getTime()) / 1000);
     const subject = row.key === keys.account ? 'this account' : 'this client address';
-    throw new HttpError(429, 'too_many_attempts', `Too many failed sign-ins for ${subject}; wait ${retryAfter} seconds and try again, or ask an admin to check the account.`, { retryAfterSeconds: retryAfter }, { 'Retry-After': String(retryAfter) });
+    throw new HttpError(429, 'too_many_attempts', `Too many failed sign-ins for ${subject}; wait ${describeWait(retryAfter)} and try again.`, { retryAfterSeconds: retryAfter }, { 'Retry-After': String(retryAfter) });
   }
+}
+
+// Whole minutes from a minute up, so a person reads "15 minutes" rather than "898 seconds".
+function describeWait(seconds: number): string {
+  if (seconds < 60) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }
 
 /**

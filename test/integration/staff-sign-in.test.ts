@@ -147,7 +147,7 @@ describe.each(drivers)('staff sign-in on %s', (driver) => {
     const body = (await blocked.json()) as ErrorBody & { error: { retryAfterSeconds: number } };
     expect(blocked.status).toBe(429);
     expect(body.error.code).toBe('too_many_attempts');
-    expect(body.error.message).toContain('this account');
+    expect(body.error.message).toBe('Too many failed sign-ins for this account; wait 15 minutes and try again.');
     expect(blocked.headers.get('retry-after')).toBe('900');
   });
 
