@@ -198,7 +198,7 @@ describe.skipIf(chromiumMissing !== undefined)(chromiumMissing ?? 'contact token
     await expect(notice.textContent()).resolves.toBe(
       'Your answers were not sent because the link to this form is no longer valid. Open the form again from the clinic’s latest message, or contact the clinic.',
     );
-    await expect(notice.evaluate((element) => element === element.getRootNode().activeElement)).resolves.toBe(true);
+    await expect(notice.evaluate((element) => element === (element.getRootNode() as ShadowRoot).activeElement)).resolves.toBe(true);
     await page.close();
   });
 });
