@@ -44,10 +44,6 @@ export const UI_MESSAGES = {
   retry: { en: 'Try again', es: 'Intentar de nuevo' },
   submit: { en: 'Submit', es: 'Enviar' },
   sending: { en: 'Encrypting and sending your answers…', es: 'Cifrando y enviando sus respuestas…' },
-  sendFailed: {
-    en: 'Your answers could not be sent. They are still in the form: check your internet connection and try again.',
-    es: 'No se pudieron enviar sus respuestas. Siguen en el formulario: compruebe su conexión a internet e inténtelo de nuevo.',
-  },
   insecureContext: {
     en: 'This form cannot be sent securely because the page was not served over HTTPS. Please contact the clinic.',
     es: 'Este formulario no se puede enviar de forma segura porque la página no se sirvió por HTTPS. Comuníquese con la clínica.',
@@ -101,6 +97,45 @@ export const UI_MESSAGES = {
     es: 'Este formulario se borrará para el siguiente paciente en {time}.',
   },
   kioskNext: { en: 'Start over for the next patient', es: 'Empezar de nuevo para el siguiente paciente' },
+} satisfies Record<string, Translation>;
+
+/**
+ * Sentences for a failed submit, one per kind of failure. Only `network`
+ * suggests trying again. The collector rejects every other kind again on each
+ * retry, so those sentences say what the patient can do instead.
+ *
+ * @example
+ * localize(SEND_FAILURE_MESSAGES.linkInvalid, 'es'); // 'Sus respuestas no se enviaron porque el enlace…'
+ */
+export const SEND_FAILURE_MESSAGES = {
+  network: {
+    en: 'Your answers could not be sent. They are still in the form: check your internet connection and try again.',
+    es: 'No se pudieron enviar sus respuestas. Siguen en el formulario: compruebe su conexión a internet e inténtelo de nuevo.',
+  },
+  linkInvalid: {
+    en: 'Your answers were not sent because the link to this form is no longer valid. Open the form again from the clinic’s latest message, or contact the clinic.',
+    es: 'Sus respuestas no se enviaron porque el enlace a este formulario ya no es válido. Abra de nuevo el formulario desde el mensaje más reciente de la clínica o comuníquese con la clínica.',
+  },
+  formRemoved: {
+    en: 'Your answers were not sent because this form is no longer available. Please contact the clinic.',
+    es: 'Sus respuestas no se enviaron porque este formulario ya no está disponible. Comuníquese con la clínica.',
+  },
+  formChanged: {
+    en: 'Your answers were not sent because the clinic changed this form after you opened it. Reload the page to get the current form and fill it in again.',
+    es: 'Sus respuestas no se enviaron porque la clínica cambió este formulario después de que usted lo abriera. Vuelva a cargar la página para obtener el formulario actual y rellénelo de nuevo.',
+  },
+  tooLarge: {
+    en: 'Your answers were not sent because they are too large. Remove an attached file or choose a smaller one, then submit again.',
+    es: 'Sus respuestas no se enviaron porque ocupan demasiado. Quite un archivo adjunto o elija uno más pequeño y vuelva a enviarlas.',
+  },
+  rejected: {
+    en: 'Your answers were not sent because the clinic’s system did not accept them. Reload the page and fill in the form again. If this message appears again, contact the clinic.',
+    es: 'Sus respuestas no se enviaron porque el sistema de la clínica no las aceptó. Vuelva a cargar la página y rellene el formulario de nuevo. Si este mensaje vuelve a aparecer, comuníquese con la clínica.',
+  },
+  encryptionFailed: {
+    en: 'Your answers were not sent because this browser could not encrypt them. Update the browser or use another one, or contact the clinic.',
+    es: 'Sus respuestas no se enviaron porque este navegador no pudo cifrarlas. Actualice el navegador o use otro, o comuníquese con la clínica.',
+  },
 } satisfies Record<string, Translation>;
 
 /**

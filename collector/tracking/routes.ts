@@ -1,11 +1,13 @@
 import { Hono, type Context } from 'hono';
 import type { AppContext, AppEnv } from '../app-context';
+import { acceptsHtml, prefersSpanish } from '../http/content-negotiation';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../http/database-unavailable';
 import { HttpError } from '../http/http-error';
 import { requestLogWithId } from '../http/request-log';
 import { classifyHit } from './classify-hit';
 import { findTrackedLink, toLocationHeader, TrackedLinkCache, type TrackedLink } from './find-link';
 import { GroupCommit } from './group-commit';
+import { buildLinkFailurePages, LINK_FAILURE_PAGE_HEADERS, type LinkFailure } from './link-error-page';
 import { OPEN_PIXEL_BODY, OPEN_PIXEL_HEADERS } from './open-pixel';
 import { writeTrackingEvents, type TrackingEvent } from './write-events';
 
@@ -16,9 +18,11 @@ import { writeTrackingEvents, type TrackingEvent } from './write-events';
  * the hit is stored. A hit that cannot be stored is never answered as if it
  * were: the pixel still sends its image, with 503 and Retry-After when the
  * database is unreachable (500 otherwise), and a click answers 503 with
- * Retry-After instead of redirecting. Machine hits are stored with their
- * reason and get the same response. The request log shows the route
- * pattern, so tokens never reach a log.
+ * Retry-After instead of redirecting. A click that fails with 404 or 503
+ * returns a page in English and Spanish, built at start-up, to a browser
+ * whose Accept names text/html, and the JSON error to any other client.
+ * Machine hits are stored with their reason and get the same response.
+ * The request log shows the route pattern, so tokens never reach a log.
  *
  * These routes are mounted ahead of the app-wide middleware and answer with
  * Response objects built from fixed header records, so a hit costs no
@@ -45,6 +49,18 @@ export function trackingRoutes(ctx: AppContext) {
   }
 
   const log = requestLogWithId(ctx.logger);
+  const failurePages = buildLinkFailurePages();
+
+  /**
+   * Returns the page for a failed click to a browser, which names text/html
+   * in Accept, and undefined to any other client, which gets the JSON error.
+   */
+  function failurePage(c: Context<AppEnv>, failure: LinkFailure, status: 404 | 503, headers: Record<string, string> = {}): Response | undefined {
+    if (!acceptsHtml(c.req.header('accept'))) return undefined;
+
+    const page = failurePages[failure][prefersSpanish(c.req.header('accept-language')) ? 'es' : 'en'];
+    return new Response(page, { status, headers: { ...LINK_FAILURE_PAGE_HEADERS, ...headers } });
+  }
 
   return new Hono<AppEnv>()
     .get('/o/:token', log, async (c) => {
@@ -70,16 +86,23 @@ export function trackingRoutes(ctx: AppContext) {
         // Redirecting without storing the click would acknowledge a hit that is then lost.
         if (!isDatabaseUnavailable(error)) throw error;
         logFailure(c, 'click', error);
+
+        const retryAfter = { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) };
+        const page = failurePage(c, 'unavailable', 503, retryAfter);
+        if (page) return page;
         throw new HttpError(
           503,
           'database_unavailable',
           `The link cannot be followed right now because the collector cannot reach its database; try the link again in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`,
           {},
-          { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' },
+          { ...retryAfter, 'Cache-Control': 'no-store', Vary: LINK_FAILURE_PAGE_HEADERS.Vary },
         );
       }
+
       if (!link || link.linkNumber === 0 || !link.destination) {
-        throw new HttpError(404, 'link_not_found', 'This tracking link is not valid; open the link from the original email, or ask the sender for a new one.');
+        const page = failurePage(c, 'notFound', 404);
+        if (page) return page;
+        throw new HttpError(404, 'link_not_found', 'This tracking link is not valid; open the link from the original email, or ask the sender for a new one.', {}, { Vary: LINK_FAILURE_PAGE_HEADERS.Vary });
       }
 
       return new Response(null, { status: 302, headers: { Location: toLocationHeader(link.destination), 'Cache-Control': 'no-store' } });

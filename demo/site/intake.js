@@ -30,10 +30,21 @@ const TEXT = {
     },
   },
 };
+// The panel under each form, for a developer trying the demo.
+const DEVELOPER_TEXT = {
+  en: {
+    developerSummary: 'For developers: events this page received',
+    developerNote: "The form runs in an iframe on the collector's origin. This page only receives these PHI-free events.",
+  },
+  es: {
+    developerSummary: 'Para desarrolladores: eventos que recibió esta página',
+    developerNote: 'El formulario se ejecuta en un iframe con el origen del collector. Esta página solo recibe estos eventos, que no contienen información de salud protegida (PHI).',
+  },
+};
 const OTHER = { en: { lang: 'es', label: 'Español' }, es: { lang: 'en', label: 'English' } };
 
 const lang = document.documentElement.lang === 'es' ? 'es' : 'en';
-const text = TEXT[document.body.dataset.page]?.[lang] ?? {};
+const text = { ...DEVELOPER_TEXT[lang], ...TEXT[document.body.dataset.page]?.[lang] };
 
 for (const element of document.querySelectorAll('[data-text]')) {
   if (text[element.dataset.text]) element.textContent = text[element.dataset.text];

@@ -192,6 +192,13 @@ describe.skipIf(chromiumMissing !== undefined)(chromiumMissing ?? 'contact token
     expect(seen.some((event) => event.type === 'sealpost-submitted')).toBe(false);
     expect(await segmentsOf(patient)).toEqual([]);
     expect(await segmentsOf(victim)).toEqual([]);
+
+    // Retrying cannot help, so the patient is told what to do instead.
+    const notice = frame.locator('#send-error');
+    await expect(notice.textContent()).resolves.toBe(
+      'Your answers were not sent because the link to this form is no longer valid. Open the form again from the clinic’s latest message, or contact the clinic.',
+    );
+    await expect(notice.evaluate((element) => element === (element.getRootNode() as ShadowRoot).activeElement)).resolves.toBe(true);
     await page.close();
   });
 });

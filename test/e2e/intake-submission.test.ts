@@ -218,6 +218,19 @@ describe.skipIf(chromiumMissing !== undefined)('intake form in Chromium', () => 
     await expect(frame.locator('html').getAttribute('lang')).resolves.toBe('es');
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('es');
     await expect(page.locator('h1').textContent()).resolves.toBe('Antes de su primera visita');
+    await expect(page.locator('.developer summary').textContent()).resolves.toBe('Para desarrolladores: eventos que recibió esta página');
+    await expect(page.locator('.developer p').textContent()).resolves.toMatch(/^El formulario se ejecuta en un iframe/);
+
+    // The review page writes the date of birth as Spanish does.
+    await frame.getByLabel('Nombre completo').fill('Paciente de Prueba');
+    await frame.getByLabel('Fecha de nacimiento').fill('1980-02-03');
+    await frame.getByLabel('Correo electrónico', { exact: false }).first().fill('prueba@example.org');
+    await frame.getByLabel('Motivo de la consulta').fill('Revisión anual');
+    await frame.getByLabel('Forma preferida de contacto').selectOption('phone');
+    await frame.getByRole('radio', { name: 'No' }).check();
+    await frame.getByRole('button', { name: 'Revisar sus respuestas' }).click();
+    const dateOfBirth = frame.locator('.review dt', { hasText: 'Fecha de nacimiento' }).locator('xpath=following-sibling::dd[1]');
+    await expect(dateOfBirth.textContent()).resolves.toBe('3 de febrero de 1980');
     await page.close();
   });
 

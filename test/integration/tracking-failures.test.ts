@@ -74,6 +74,28 @@ describe.each(drivers)('tracking hits that cannot be stored on %s', (driver) => 
     expect(await storedEvents()).toBe(before);
   });
 
+  it('shows a browser a bilingual page while unavailable', async () => {
+    await failInserts('57P01');
+    const before = await storedEvents();
+    const response = await app.request(`/t/c/${message.clickTokens[0]}`, {
+      headers: { 'user-agent': READER, accept: 'text/html,application/xhtml+xml,*/*;q=0.8', 'accept-language': 'es-ES,es;q=0.9' },
+    });
+
+    expect(response.status).toBe(503);
+    expect(response.headers.get('location')).toBeNull();
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+
+    const page = await response.text();
+    expect(page).toContain('<html lang="es">');
+    expect(page.indexOf('<section lang="es">')).toBeLessThan(page.indexOf('<section lang="en">'));
+    expect(page).toContain('Este enlace no se puede abrir en este momento');
+    expect(page).toContain('This link cannot be opened right now');
+    expect(page).not.toContain(message.clickTokens[0]!);
+    expect(await storedEvents()).toBe(before);
+  });
+
   it('sends the pixel with 500 on other failures', async () => {
     await failInserts('XX000');
     const before = await storedEvents();

@@ -108,6 +108,64 @@ describe.each(drivers)('tracking links on %s', (driver) => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('link_not_found');
   });
 
+  const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+  const forgedLink = () => `/t/c/${'A'.repeat(33)}`;
+
+  it.each([
+    ['no Accept-Language', undefined, 'en'],
+    ['English preferred', 'en-US,en;q=0.9,es;q=0.8', 'en'],
+    ['Spanish preferred', 'es-MX,es;q=0.9,en;q=0.8', 'es'],
+    ['Spanish weighted higher', 'en;q=0.5,es', 'es'],
+    ['neither language', 'fr-FR,fr;q=0.9', 'en'],
+  ])('answers a browser a bilingual 404 page with %s', async (_case, acceptLanguage, first) => {
+    const headers: Record<string, string> = { accept: BROWSER_ACCEPT };
+    if (acceptLanguage) headers['accept-language'] = acceptLanguage;
+    const response = await app.request(forgedLink(), { headers });
+
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(response.headers.get('vary')).toBe('Accept, Accept-Language');
+    expect(response.headers.get('location')).toBeNull();
+
+    const page = await response.text();
+    const english = page.indexOf('<section lang="en"><h');
+    const spanish = page.indexOf('<section lang="es"><h');
+    expect(page).toContain(`<html lang="${first}">`);
+    expect(english).toBeGreaterThan(0);
+    expect(spanish).toBeGreaterThan(0);
+    expect(first === 'es' ? spanish < english : english < spanish).toBe(true);
+    expect(page).toContain('This link does not work');
+    expect(page).toContain('Este enlace no funciona');
+    expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    // Self-contained: nothing to fetch, and no identifier of the link.
+    expect(page).not.toMatch(/\b(src|href)=|url\(|@import/);
+    expect(page).not.toContain('A'.repeat(33));
+  });
+
+  it('keeps the token of a real link out of the 404 page', async () => {
+    const altered = `${clickTokens[0]!.slice(0, -1)}${clickTokens[0]!.endsWith('A') ? 'B' : 'A'}`;
+    const response = await app.request(`/t/c/${altered}`, { headers: { accept: BROWSER_ACCEPT } });
+    expect(response.status).toBe(404);
+    const page = await response.text();
+    expect(page).not.toContain(altered);
+    expect(page).not.toContain(altered.slice(0, 16));
+  });
+
+  it.each([
+    ['no Accept', undefined],
+    ['Accept: application/json', 'application/json'],
+    ['Accept: */*', '*/*'],
+    ['text/html with q=0', 'text/html;q=0, application/json'],
+  ])('keeps the JSON 404 for %s', async (_case, accept) => {
+    const response = await app.request(forgedLink(), { headers: accept ? { accept, 'accept-language': 'es' } : {} });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.headers.get('vary')).toBe('Accept, Accept-Language');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('link_not_found');
+  });
+
   it.each([
     ['a valid token', () => pixelToken],
     ['a forged token', () => 'nonsense'],

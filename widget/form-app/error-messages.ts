@@ -8,6 +8,7 @@ import {
   type Translation,
 } from '../../sdk/messages';
 import type { AnswerError } from '../../sdk/validate-answers';
+import { formatDate } from './format-date';
 import { formatMessage } from './format-message';
 
 /**
@@ -72,17 +73,4 @@ export function formatBytes(bytes: number, locale: string): string {
   // The symbols read the same in English and Spanish; Intl's unit style would cost tens of milliseconds on first use.
   const [value, unit] = bytes >= 1_048_576 ? [bytes / 1_048_576, 'MB'] : [bytes / 1024, 'kB'];
   return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value)} ${unit}`;
-}
-
-/**
- * Formats a `YYYY-MM-DD` date in the patient's language, such as "January 1, 1900"
- * or "1 de enero de 1900". The date is read and formatted in UTC, so the day
- * never shifts with the browser's time zone.
- */
-function formatDate(value: string, locale: string): string {
-  const [year, month, day] = value.split('-').map(Number);
-  if (year === undefined || month === undefined || day === undefined) return value;
-
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
 }

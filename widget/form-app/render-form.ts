@@ -5,6 +5,7 @@ import type { StepNavigation } from './form-steps';
 import { renderFields, type FieldContext } from './render-fields';
 import { renderReview } from './render-review';
 import { renderSendError } from './render-status';
+import type { SendFailure } from './send-errors';
 import { renderActions, renderProgress } from './render-steps';
 
 /** What the form element shows, and the handlers of its events. */
@@ -12,7 +13,8 @@ export interface FormView {
   locale: string;
   kiosk: boolean;
   sending: boolean;
-  sendFailed: boolean;
+  /** Why the last submit failed; undefined before any failure and after a new attempt starts. */
+  sendFailure: SendFailure | undefined;
   /** True while the idle warning shows, which makes the form inert so that focus stays in the dialog. */
   inert: boolean;
   answers: Answers;
@@ -60,7 +62,7 @@ export function renderForm(view: FormView): TemplateResult {
           html`<div class="section" ?hidden=${steps.reviewing || index !== steps.step}>${index < view.renderedSections ? renderFields(section.fields, view.context) : nothing}</div>`,
       )}
       ${steps.reviewing ? renderReview(steps.sections, view.answers, view.locale, view.goTo) : nothing}
-      ${renderSendError(view.locale, view.sendFailed)} ${renderActions(state)}
+      ${renderSendError(view.locale, view.sendFailure)} ${renderActions(state)}
     </form>
   `;
 }

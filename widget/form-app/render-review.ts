@@ -4,6 +4,7 @@ import type { AnswerField, AnswerValue, Answers, Field } from '../../sdk/form-de
 import { localize } from '../../sdk/localize';
 import { UI_MESSAGES } from '../../sdk/messages';
 import type { Section } from './form-steps';
+import { formatDate, formatDateTime, formatTime } from './format-date';
 import { formatMessage } from './format-message';
 
 /**
@@ -53,10 +54,12 @@ function reviewItems(fields: Field[], scope: AnswerScope, locale: string): Templ
 }
 
 /**
- * Formats an answer for reading: option labels, Yes/No, a number with its unit.
+ * Formats an answer for reading: option labels, Yes/No, a number with its
+ * unit, and dates and times in the patient's language.
  *
  * @example
  * formatAnswer({ id: 'weight', type: 'number', label: 'Weight', unit: 'kg' }, 72.5, 'es'); // '72,5 kg'
+ * formatAnswer({ id: 'dob', type: 'date', label: 'Date of birth' }, '1980-02-03', 'es'); // '3 de febrero de 1980'
  */
 export function formatAnswer(field: AnswerField, value: AnswerValue | undefined, locale: string): string {
   if (field.readOnly && field.initial !== undefined) value = field.initial;
@@ -72,5 +75,9 @@ export function formatAnswer(field: AnswerField, value: AnswerValue | undefined,
   }
   if (typeof value === 'object' && 'method' in value) return value.method === 'typed' ? value.name : localize(UI_MESSAGES.signedDrawn, locale);
   if (typeof value === 'object') return value.name;
+
+  if (field.type === 'date') return formatDate(value, locale);
+  if (field.type === 'datetime') return formatDateTime(value, locale);
+  if (field.type === 'time') return formatTime(value, locale);
   return label(value);
 }

@@ -2,9 +2,10 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { FormDefinition } from '../../sdk/form-definition';
 import { formatReceipt } from '../../sdk/ids';
 import { localize } from '../../sdk/localize';
-import { UI_MESSAGES } from '../../sdk/messages';
+import { SEND_FAILURE_MESSAGES, UI_MESSAGES } from '../../sdk/messages';
 import { formatDuration } from './format-duration';
 import { formatMessage } from './format-message';
+import type { SendFailure } from './send-errors';
 
 /*
  * The parts of the form app around the questions: loading and load failure,
@@ -40,9 +41,10 @@ export function renderInsecureNotice(locale: string, insecure: boolean): Templat
   return html`<p class="notice" id="insecure-notice" role="alert" tabindex="-1">${text('insecureContext', locale)}</p>`;
 }
 
-export function renderSendError(locale: string, failed: boolean): TemplateResult | typeof nothing {
-  if (!failed) return nothing;
-  return html`<p class="notice" id="send-error" role="alert" tabindex="-1">${text('sendFailed', locale)}</p>`;
+/** States why the last submit failed and what the patient can do about it. */
+export function renderSendError(locale: string, failure: SendFailure | undefined): TemplateResult | typeof nothing {
+  if (!failure) return nothing;
+  return html`<p class="notice" id="send-error" role="alert" tabindex="-1">${localize(SEND_FAILURE_MESSAGES[failure], locale)}</p>`;
 }
 
 /** A kiosk's countdown to the next patient, shown under the receipt. */

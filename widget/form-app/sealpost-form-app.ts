@@ -25,7 +25,7 @@ import { renderIdleNotice, renderIdleWarning } from './render-idle';
 import { renderConfirmation, renderHeader, renderInsecureNotice, renderLoadFailure, renderLoading } from './render-status';
 import { renderErrorSummary } from './render-summary';
 import { RepeatKeys } from './repeat-keys';
-import { hasWebCrypto, sendErrorCode } from './send-errors';
+import { classifySendFailure, hasWebCrypto, sendErrorCode, type SendFailure } from './send-errors';
 import { SubmissionSender, preparePayload } from './submit-answers';
 
 /** Stages of the app: `sending` keeps the form on screen but accepts no second submit. */
@@ -68,7 +68,7 @@ export class SealpostFormApp extends LitElement {
   @state() private published: PublishedForm | undefined;
   /** The published definition with the host page's prefilled values as starting values. */
   @state() private definition: FormDefinition | undefined;
-  @state() private sendFailed = false;
+  @state() private sendFailure: SendFailure | undefined;
   @state() private insecure = false;
   @state() private receiptId: string | undefined;
   @state() private timedOut = false;
@@ -254,7 +254,7 @@ export class SealpostFormApp extends LitElement {
     // Enter in a field before the review page moves on, as the Next button does.
     if (!this.steps.reviewing) return this.nextStep();
 
-    this.sendFailed = false;
+    this.sendFailure = undefined;
     if (this.tracker.showErrors(this.tracker.validateAll())) return this.focusAfterRender('error-summary');
 
     if (!hasWebCrypto()) {
@@ -286,10 +286,10 @@ export class SealpostFormApp extends LitElement {
       this.finish(await this.sender.submit(this.collector, published, payload, this.contactToken));
     } catch (error) {
       // NOTE: field errors that the collector returns are shown as one general
-      // failure, because they name no limit for the sentences and local
+      // rejection, because they name no limit for the sentences and local
       // validation already applies the same rules.
       this.phase = 'ready';
-      this.sendFailed = true;
+      this.sendFailure = classifySendFailure(error);
       this.host.post({ type: 'error', code: sendErrorCode(error) });
       await this.focusAfterRender('send-error');
     }
@@ -352,7 +352,7 @@ export class SealpostFormApp extends LitElement {
     this.repeatKeys.clear();
     this.sender.forget();
     this.steps.reset();
-    this.sendFailed = false;
+    this.sendFailure = undefined;
     // The next session starts with every prefilled value again.
     if (Object.keys(this.prefillValues).length > 0) {
       this.appliedPrefill = { ...this.prefillValues };
@@ -419,7 +419,7 @@ export class SealpostFormApp extends LitElement {
       locale: this.locale,
       kiosk: this.kiosk,
       sending: this.phase === 'sending',
-      sendFailed: this.sendFailed,
+      sendFailure: this.sendFailure,
       inert: this.idle.remainingSeconds !== undefined,
       answers: this.answers,
       steps: this.steps,

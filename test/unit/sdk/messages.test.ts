@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ANSWER_ERROR_MESSAGES, ANSWER_ERROR_MESSAGES_BY_KIND, CONSENT_MESSAGES, DURATION_MESSAGES, FRAME_TITLE, UI_MESSAGES, WHOLE_NUMBER_MESSAGE, type Translation } from '../../../sdk/messages';
+import { ANSWER_ERROR_MESSAGES, ANSWER_ERROR_MESSAGES_BY_KIND, CONSENT_MESSAGES, DURATION_MESSAGES, FRAME_TITLE, SEND_FAILURE_MESSAGES, UI_MESSAGES, WHOLE_NUMBER_MESSAGE, type Translation } from '../../../sdk/messages';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
@@ -7,6 +7,7 @@ const all: [string, Translation][] = [
   ['FRAME_TITLE', FRAME_TITLE],
   ['WHOLE_NUMBER_MESSAGE', WHOLE_NUMBER_MESSAGE],
   ...Object.entries(UI_MESSAGES).map(([key, text]): [string, Translation] => [`UI_MESSAGES.${key}`, text]),
+  ...Object.entries(SEND_FAILURE_MESSAGES).map(([key, text]): [string, Translation] => [`SEND_FAILURE_MESSAGES.${key}`, text]),
   ...Object.entries(CONSENT_MESSAGES).map(([key, text]): [string, Translation] => [`CONSENT_MESSAGES.${key}`, text]),
   ...Object.entries(DURATION_MESSAGES).map(([key, text]): [string, Translation] => [`DURATION_MESSAGES.${key}`, text]),
   ...Object.entries(ANSWER_ERROR_MESSAGES).map(([key, text]): [string, Translation] => [`ANSWER_ERROR_MESSAGES.${key}`, text]),
@@ -32,6 +33,11 @@ describe('messages', () => {
   test.each(Object.entries(ANSWER_ERROR_MESSAGES))('%s names the field', (_code, text) => {
     expect(text.en).toContain('{label}');
     expect(text.es).toContain('{label}');
+  });
+
+  test.each(Object.entries(SEND_FAILURE_MESSAGES).filter(([kind]) => kind !== 'network'))('permanent failure %s suggests no retry', (_kind, text) => {
+    expect(text.en).not.toMatch(/try again|internet connection/i);
+    expect(text.es).not.toMatch(/inténtelo|conexión a internet/i);
   });
 
   test('limit codes state the limit', () => {

@@ -38,6 +38,8 @@ function json(status: number, body: unknown): Response {
 /** Status codes that the fake collector answers submissions with, one per POST; 201 once the list is used up. */
 export interface FakeCollectorOptions {
   submitStatuses?: number[];
+  /** Error code of every failed submission reply; `invalid_answers` when left out. */
+  submitErrorCode?: string;
   formStatuses?: number[];
   /** Form to publish instead of the test intake form; its id must be FORM_ID. */
   definition?: FormDefinition;
@@ -71,7 +73,7 @@ export async function createFakeCollector(options: FakeCollectorOptions = {}) {
       const status = submitStatuses.shift() ?? 201;
       return status === 201
         ? json(201, { id: RECEIPT_ID, receivedAt: '2026-12-04T10:00:00.000Z' })
-        : json(status, { error: { code: 'invalid_answers', message: 'The answers are invalid.' } });
+        : json(status, { error: { code: options.submitErrorCode ?? 'invalid_answers', message: 'The submission was rejected.' } });
     }
 
     return json(404, { error: { code: 'not_found', message: `No route for ${url}.` } });

@@ -59,4 +59,13 @@ describe('formatAnswer', () => {
     expect(formatAnswer({ id: 'smoker', type: 'boolean', label: 'Smoker' }, false, 'es')).toBe('No');
     expect(formatAnswer({ id: 'note', type: 'text', label: 'Note' }, undefined, 'es')).toBe('Sin respuesta');
   });
+
+  test('formats dates and times in the language', () => {
+    expect(formatAnswer({ id: 'dob', type: 'date', label: 'Date of birth' }, '1980-02-03', 'es')).toBe('3 de febrero de 1980');
+    expect(formatAnswer({ id: 'dob', type: 'date', label: 'Date of birth' }, '1980-02-03', 'en')).toBe('February 3, 1980');
+    expect(formatAnswer({ id: 'seen', type: 'datetime', label: 'Seen at' }, '2026-03-01T16:45', 'es')).toBe('1 de marzo de 2026 a las 16:45');
+    expect(formatAnswer({ id: 'wake', type: 'time', label: 'Wake-up time' }, '07:15', 'es')).toBe('7:15');
+    // A text answer that looks like a date stays as typed.
+    expect(formatAnswer({ id: 'note', type: 'text', label: 'Note' }, '1980-02-03', 'es')).toBe('1980-02-03');
+  });
 });

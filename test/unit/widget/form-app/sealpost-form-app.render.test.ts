@@ -33,6 +33,7 @@ const TEXTS = {
     review: 'Review your answers',
     reviewTitle: 'Check your answers before you submit',
     change: 'Change your answers',
+    reviewedDateOfBirth: 'March 25, 1980',
   },
   es: {
     title: 'Registro de paciente nuevo',
@@ -55,6 +56,7 @@ const TEXTS = {
     review: 'Revisar sus respuestas',
     reviewTitle: 'Compruebe sus respuestas antes de enviarlas',
     change: 'Cambiar sus respuestas',
+    reviewedDateOfBirth: '25 de marzo de 1980',
   },
 } as const;
 
@@ -195,6 +197,8 @@ describe.each(['en', 'es'] as const)('form app renders in %s', (lang) => {
     expect(byId(app, 'review-title').textContent).toBe(text.reviewTitle);
     expect(root(app).querySelector('.review dt')?.textContent).toBe(text.fullName.replace(' *', ''));
     expect(root(app).querySelector('.review dd')?.textContent).toBe('Ana Ruiz');
+    const reviewed = Array.from(root(app).querySelectorAll('.review dt'), (term) => [term.textContent, term.nextElementSibling?.textContent]);
+    expect(reviewed[1]).toEqual([text.dateOfBirth.replace(' *', ''), text.reviewedDateOfBirth]);
     expect(root(app).querySelector('button[type="submit"]')?.textContent).toBe(text.submit);
     expect(Array.from(root(app).querySelectorAll('.section'), (section) => section.hasAttribute('hidden'))).toEqual([true]);
   });

@@ -166,7 +166,7 @@ describe('form app submit', () => {
     await settle(app);
 
     expect(byId(app, 'send-error').textContent).toBe(
-      'Your answers could not be sent. They are still in the form: check your internet connection and try again.',
+      'Your answers were not sent because the clinic’s system did not accept them. Reload the page and fill in the form again. If this message appears again, contact the clinic.',
     );
     expect(root(app).activeElement?.id).toBe('send-error');
     expect(collector.submissions).toHaveLength(1);
@@ -178,6 +178,50 @@ describe('form app submit', () => {
     expect(collector.submissions).toHaveLength(2);
     expect(collector.submissions[1]?.idempotencyKey).not.toBe(collector.submissions[0]?.idempotencyKey);
     expect((await collector.decrypt(collector.submissions[1]!.jwe)).answers['full-name']).toBe('Ana Ruiz');
+  });
+});
+
+describe('form app permanent submit failures', () => {
+  test.each([
+    [422, 'invalid_contact_token', 'en', 'Your answers were not sent because the link to this form is no longer valid. Open the form again from the clinic’s latest message, or contact the clinic.'],
+    [422, 'invalid_contact_token', 'es', 'Sus respuestas no se enviaron porque el enlace a este formulario ya no es válido. Abra de nuevo el formulario desde el mensaje más reciente de la clínica o comuníquese con la clínica.'],
+    [404, 'form_not_found', 'es', 'Sus respuestas no se enviaron porque este formulario ya no está disponible. Comuníquese con la clínica.'],
+    [422, 'unknown_form_version', 'en', 'Your answers were not sent because the clinic changed this form after you opened it. Reload the page to get the current form and fill it in again.'],
+    [413, 'payload_too_large', 'en', 'Your answers were not sent because they are too large. Remove an attached file or choose a smaller one, then submit again.'],
+    [400, 'decryption_failed', 'es', 'Sus respuestas no se enviaron porque el sistema de la clínica no las aceptó. Vuelva a cargar la página y rellene el formulario de nuevo. Si este mensaje vuelve a aparecer, comuníquese con la clínica.'],
+  ])('%i %s in %s', async (status, code, lang, expected) => {
+    const collector = await createFakeCollector({ submitStatuses: [status], submitErrorCode: code });
+    const app = await mountApp(collector.fetch, lang);
+    fillValid(app);
+    await review(app);
+
+    submitButton(app)?.click();
+    await vi.waitFor(() => expect(root(app).getElementById('send-error')).not.toBeNull());
+    await settle(app);
+
+    expect(byId(app, 'send-error').textContent).toBe(expected);
+    expect(byId(app, 'send-error').textContent).not.toMatch(/internet|try again|inténtelo/);
+    expect(root(app).activeElement?.id).toBe('send-error');
+    expect(collector.submissions).toHaveLength(1);
+    expect(posted()).toContainEqual({ message: { source: 'sealpost', type: 'error', code }, origin: HOST_ORIGIN });
+  });
+
+  test('encryption failure names the browser', async () => {
+    const collector = await createFakeCollector();
+    // A public key that is not a point on P-256 makes encryption throw before any request.
+    collector.published.key.jwk = { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA', kid: 'key-1' };
+    const app = await mountApp(collector.fetch, 'es');
+    fillValid(app);
+    await review(app);
+
+    submitButton(app)?.click();
+    await vi.waitFor(() => expect(root(app).getElementById('send-error')).not.toBeNull());
+
+    expect(byId(app, 'send-error').textContent).toBe(
+      'Sus respuestas no se enviaron porque este navegador no pudo cifrarlas. Actualice el navegador o use otro, o comuníquese con la clínica.',
+    );
+    expect(collector.submissions).toHaveLength(0);
+    expect(posted()).toContainEqual({ message: { source: 'sealpost', type: 'error', code: 'encryption_failed' }, origin: HOST_ORIGIN });
   });
 });
 
