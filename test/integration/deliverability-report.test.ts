@@ -243,6 +243,41 @@ describe.each(drivers)('deliverability report on %s', (driver) => {
     expect(error.message).toContain(message);
   });
 
+  it('echoes the time zone as IANA spells it', async () => {
+    const range = { from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z' };
+    for (const [sent, echoed] of [['america/chicago', 'America/Chicago'], ['asia/kolkata', 'Asia/Kolkata'], ['Europe/Kyiv', 'Europe/Kyiv'], ['utc', 'UTC']] as const) {
+      expect((await reportJson({ ...range, tz: sent })).tz).toBe(echoed);
+    }
+  });
+
+  it.each(['from', 'to', 'tz', 'interval', 'split', 'include_machine', 'format'])('rejects a repeated %s', async (name) => {
+    const values: Record<string, string> = { from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', tz: 'UTC', interval: 'day', split: 'campaign', include_machine: 'false', format: 'json' };
+    const query = new URLSearchParams(values);
+    query.append(name, values[name]!);
+
+    const response = await app.request(`/v1/reports/deliverability?${query}`, { headers: { authorization: headers.authorization! } });
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe(`repeated_${name}`);
+    expect(error.message).toBe(`The parameter "${name}" appears 2 times; send it once.`);
+  });
+
+  it('hints at %2B for an unencoded offset sign', async () => {
+    // An unencoded "+" in a query string is decoded as a space.
+    const response = await app.request('/v1/reports/deliverability?from=2026-12-01T00:00:00+01:00&to=2026-12-02T00:00:00Z', { headers: { authorization: headers.authorization! } });
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('invalid_from');
+    expect(error.message).toContain('from "2026-12-01T00:00:00 01:00" has a space where the offset\'s sign belongs');
+    expect(error.message).toContain('send "+" as %2B, as in from=2026-12-01T00:00:00%2B01:00.');
+  });
+
+  it('accepts an offset sign sent as %2B', async () => {
+    const response = await app.request('/v1/reports/deliverability?from=2026-12-01T00:00:00%2B01:00&to=2026-12-02T00:00:00%2B01:00', { headers: { authorization: headers.authorization! } });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as DeliverabilityReport).from).toBe('2026-11-30T23:00:00.000Z');
+  });
+
   it('rejects a request without an API key', async () => {
     const response = await app.request('/v1/reports/deliverability?from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z');
     expect(response.status).toBe(401);
