@@ -288,6 +288,8 @@ describe.each(drivers)('deliverability report on %s', (driver) => {
     [{ from: '2026-03-01T00:00:00Z', to: '2026-03-01T00:00:00' }, 'invalid_to', 'to "2026-03-01T00:00:00" is not an ISO 8601 time with a zone'],
     [{ from: '2026-03-02T00:00:00Z', to: '2026-03-01T00:00:00Z' }, 'invalid_range', 'from must be earlier than to'],
     [{ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', tz: 'Mars/Olympus' }, 'invalid_tz', 'tz "Mars/Olympus" is not an IANA time zone'],
+    // ICU accepts the three-letter Java zone ids, but they are not IANA names and PostgreSQL rejects them.
+    [{ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', tz: 'JST' }, 'invalid_tz', 'tz "JST" is not an IANA time zone'],
     [{ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', interval: 'minute' }, 'invalid_interval', 'interval "minute" is not supported; use hour, day, week or month.'],
     [{ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', split: 'recipient' }, 'invalid_split', 'split "recipient" is not supported'],
     [{ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', include_machine: 'yes' }, 'invalid_include_machine', 'include_machine "yes" is invalid; use true or false.'],

@@ -211,6 +211,12 @@ describe.each(drivers)('workflow API on %s', (driver) => {
     expect(error.message).toContain('tz "Nowhere/City" is not an IANA time zone');
   });
 
+  it('rejects a Java zone id as report time zone', async () => {
+    const response = await call('GET', '/v1/reports/workflows/api-flow?tz=JST');
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_tz');
+  });
+
   it('echoes the report time zone as IANA spells it', async () => {
     for (const [sent, echoed] of [['america/chicago', 'America/Chicago'], ['ASIA/KOLKATA', 'Asia/Kolkata'], ['utc', 'UTC']] as const) {
       const response = await call('GET', `/v1/reports/workflows/api-flow?tz=${sent}`);
