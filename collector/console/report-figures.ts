@@ -113,6 +113,11 @@ export function formatRate(rate: Rate): string {
   return rate.rate === null ? '–' : `${(Math.round(rate.rate * 1000) / 10).toFixed(1)}%`;
 }
 
+/** Formats the counts a rate divides as "numerator / denominator", such as "390 / 400". */
+export function formatCounts(rate: Rate): string {
+  return `${rate.numerator.toLocaleString('en')} / ${rate.denominator.toLocaleString('en')}`;
+}
+
 /** Describes a rate's numerator and denominator in words, such as "390 delivered of 400 sent". */
 export function describeRate(name: RateName, rate: Rate): string {
   const label = RATE_LABELS[name];

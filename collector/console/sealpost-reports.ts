@@ -5,6 +5,7 @@ import { sharedStyles } from './console-styles';
 import {
   RATE_LABELS,
   describeRate,
+  formatCounts,
   formatRate,
   ratesOf,
   totalsPerBucket,
@@ -138,6 +139,12 @@ export class SealpostReports extends LitElement {
       td.number,
       th.number {
         text-align: right;
+      }
+      td small.counts {
+        display: block;
+        font-size: 0.8rem;
+        color: #4b5563;
+        white-space: nowrap;
       }
       th.number button {
         text-align: right;
@@ -297,7 +304,7 @@ export class SealpostReports extends LitElement {
       <dl class="figures">
         ${(Object.keys(RATE_LABELS) as RateName[]).map((name) => {
           const rate = summary.rates[name];
-          return html`<div title=${describeRate(name, rate)}>
+          return html`<div>
             <dt>${RATE_LABELS[name].name}</dt>
             <dd>${formatRate(rate)}<small>${describeRate(name, rate)}</small></dd>
           </div>`;
@@ -375,14 +382,18 @@ export class SealpostReports extends LitElement {
       if (key === 'value') return html`<th scope="row">${row.value ?? html`<span class="status">(none)</span>`}</th>`;
       if (key === 'failed') return html`<td class="number">${row.counts.failed.hard + row.counts.failed.soft + row.counts.failed.blocked + row.counts.failed.dropped}</td>`;
       if (key === 'queued' || key === 'sent' || key === 'delivered') return html`<td class="number">${row.counts[key].toLocaleString('en')}</td>`;
-      return html`<td class="number" title=${describeRate(key, row.rates[key])}>${formatRate(row.rates[key])}</td>`;
+      // Sighted readers see the short "5 / 6", and screen readers read the same counts in words.
+      const rate = row.rates[key];
+      return html`<td class="number">
+        ${formatRate(rate)}<small class="counts" aria-hidden="true">${formatCounts(rate)}</small><span class="visually-hidden">(${describeRate(key, rate)})</span>
+      </td>`;
     };
 
     return html`
       <h3>By ${dimension.toLowerCase()}${customKey === undefined ? nothing : html` <code>${customKey}</code>`}</h3>
       <div class="table-scroll" tabindex="0" role="region" aria-label="Split table">
         <table>
-          <caption class="status">Sorted by ${COLUMNS.find((column) => column.key === this.sortKey)?.label.toLowerCase()}, ${this.sortDescending ? 'highest' : 'lowest'} first. Hover a rate for its counts.</caption>
+          <caption class="status">Sorted by ${COLUMNS.find((column) => column.key === this.sortKey)?.label.toLowerCase()}, ${this.sortDescending ? 'highest' : 'lowest'} first. Under each rate are the counts it divides, numerator / denominator.</caption>
           <thead>
             <tr>
               ${COLUMNS.map((column) => this.renderSortHeader(column, column.key === 'value' ? dimension : column.label))}

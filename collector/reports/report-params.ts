@@ -1,4 +1,5 @@
 import { HttpError } from '../http/http-error';
+import { DEFAULT_TIME_ZONE, invalidTimeZone, isReportTimeZone } from './time-zone-param';
 
 /** Bucket sizes a report can use; weeks start on Monday (ISO 8601). */
 export type ReportInterval = 'hour' | 'day' | 'week' | 'month';
@@ -20,12 +21,18 @@ export interface ReportParams {
 /** Largest number of buckets in one report. */
 export const MAX_BUCKETS = 5000;
 
-const PARAMETERS = new Set(['from', 'to', 'tz', 'interval', 'split', 'include_machine', 'format']);
+/** Query parameters of the deliverability report. */
+export const REPORT_PARAMETERS = ['from', 'to', 'tz', 'interval', 'split', 'include_machine', 'format'] as const;
+
+const PARAMETERS = new Set<string>(REPORT_PARAMETERS);
 const INTERVALS = new Set<ReportInterval>(['hour', 'day', 'week', 'month']);
 const APPROXIMATE_MS: Record<ReportInterval, number> = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, month: 28 * 86_400_000 };
 
 // An ISO 8601 date and time with seconds optional and a zone required, so the instant is unambiguous.
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+// The same time whose "+" arrived as a space, as an unencoded + in a query string does.
+const SPACE_FOR_OFFSET_SIGN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)? \d{2}:\d{2}$/;
 
 /** Validates the query; every problem is a 400 whose code names the parameter. */
 export function parseReportParams(query: Record<string, string>): ReportParams {
@@ -36,8 +43,9 @@ export function parseReportParams(query: Record<string, string>): ReportParams {
   const to = readInstant(query, 'to');
   if (from >= to) reject('invalid_range', 'from must be earlier than to; swap them or widen the range.');
 
-  const tz = query.tz ?? 'UTC';
-  if (!isTimeZone(tz)) reject('invalid_tz', `tz ${JSON.stringify(tz)} is not an IANA time zone; use a name such as America/New_York, Asia/Kolkata or UTC.`);
+  // The route replaces tz with its canonical spelling, which needs the database (canonicalTimeZone).
+  const tz = query.tz ?? DEFAULT_TIME_ZONE;
+  if (!isReportTimeZone(tz)) throw invalidTimeZone(tz);
 
   const interval = (query.interval ?? 'day') as ReportInterval;
   if (!INTERVALS.has(interval)) reject('invalid_interval', `interval ${JSON.stringify(query.interval)} is not supported; use hour, day, week or month.`);
@@ -51,6 +59,11 @@ export function parseReportParams(query: Record<string, string>): ReportParams {
 function readInstant(query: Record<string, string>, name: 'from' | 'to'): Date {
   const text = query[name];
   if (text === undefined) reject(`missing_${name}`, `${name} is missing; give an ISO 8601 time with a zone, such as 2026-03-01T00:00:00-05:00.`);
+  if (SPACE_FOR_OFFSET_SIGN.test(text)) {
+    const encoded = text.replace(' ', '%2B');
+    reject(`invalid_${name}`, `${name} ${JSON.stringify(text)} has a space where the offset's sign belongs: a query string reads "+" as a space, so send "+" as %2B, as in ${name}=${encoded}.`);
+  }
+
   const value = new Date(text);
   if (!INSTANT.test(text) || Number.isNaN(value.getTime())) {
     reject(`invalid_${name}`, `${name} ${JSON.stringify(text)} is not an ISO 8601 time with a zone; use a form such as 2026-03-01T00:00:00-05:00 or 2026-03-01T05:00:00Z.`);
@@ -77,15 +90,6 @@ function readFormat(text: string | undefined): 'json' | 'csv' {
   if (text === undefined || text === 'json') return 'json';
   if (text === 'csv') return 'csv';
   reject('invalid_format', `format ${JSON.stringify(text)} is not supported; use json or csv.`);
-}
-
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name);
-  } catch {
-    return false;
-  }
 }
 
 function reject(code: string, message: string): never {

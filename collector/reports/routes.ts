@@ -3,7 +3,9 @@ import type { AppContext, AppEnv } from '../app-context';
 import { reportAccess } from './report-access';
 import { buildDeliverabilityReport } from './deliverability-report';
 import { reportToCsv } from './report-csv';
-import { parseReportParams } from './report-params';
+import { REPORT_PARAMETERS, parseReportParams } from './report-params';
+import { singleQueryValues } from './single-query-values';
+import { canonicalTimeZone } from './time-zone-param';
 import { workflowReportRoutes } from '../workflows/report-routes';
 
 /**
@@ -16,7 +18,8 @@ export function reportRoutes(ctx: AppContext) {
   const app = new Hono<AppEnv>().use(reportAccess(ctx));
   if (ctx.workflowEngine) app.route('/workflows', workflowReportRoutes(ctx.db));
   return app.get('/deliverability', async (c) => {
-    const params = parseReportParams(c.req.query());
+    const params = parseReportParams(singleQueryValues(c.req.queries(), REPORT_PARAMETERS));
+    params.tz = await canonicalTimeZone(ctx.db, params.tz);
     const report = await buildDeliverabilityReport(ctx.db, params);
 
     c.header('Cache-Control', 'no-store');

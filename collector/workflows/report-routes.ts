@@ -4,7 +4,8 @@ import type { AppEnv } from '../app-context';
 import type { Database } from '../db/open-database';
 import { workflows } from '../db/schema';
 import { HttpError } from '../http/http-error';
-import { isTimeZone } from './local-time';
+import { singleQueryValues } from '../reports/single-query-values';
+import { DEFAULT_TIME_ZONE, canonicalTimeZone } from '../reports/time-zone-param';
 import { workflowReport } from './workflow-report';
 import { workflowFunnel } from './workflow-summary';
 
@@ -16,8 +17,8 @@ import { workflowFunnel } from './workflow-summary';
  */
 export function workflowReportRoutes(db: Database) {
   return new Hono<AppEnv>().get('/:id', async (c) => {
-    const timeZone = c.req.query('tz') ?? 'UTC';
-    if (!isTimeZone(timeZone)) throw new HttpError(400, 'invalid_time_zone', `tz ${JSON.stringify(timeZone)} is not an IANA time zone; send one such as Europe/Berlin, or leave it out for UTC.`);
+    const { tz } = singleQueryValues(c.req.queries(), ['tz']);
+    const timeZone = await canonicalTimeZone(db, tz ?? DEFAULT_TIME_ZONE);
     const workflowId = c.req.param('id');
     // A deleted workflow still has a report; only an id that was never published is unknown.
     const [known] = await db.select({ id: workflows.id }).from(workflows).where(eq(workflows.id, workflowId));

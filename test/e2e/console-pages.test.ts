@@ -12,6 +12,8 @@ import { sampleTemplate } from '../support/workflow-harness';
 
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 const ADMIN = { email: 'ines.moreau@clinic.example', password: 'admin initial password 2026' };
+/** Columns of the report's split table: the split value, four counts and four rates. */
+const COLUMN_COUNT = 9;
 const BROWSER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 // CI installs Chromium; elsewhere the suite says how to install it and skips.
@@ -116,6 +118,56 @@ describe.skipIf(chromiumMissing !== undefined)('console pages in Chromium', () =
     await expect(header.getAttribute('aria-sort')).resolves.toBe('none');
   });
 
+  it('shows rate counts without hover', async () => {
+    const table = page.getByRole('table');
+    await expect(table.locator('caption').innerText()).resolves.toContain('Under each rate are the counts it divides, numerator / denominator.');
+    await expect(page.locator('sealpost-reports [title]').count()).resolves.toBe(0);
+
+    // intake-reminder: six sent, five delivered, three of them opened, one clicked.
+    const row = table.getByRole('row', { name: /^intake-reminder/ });
+    const cells = row.getByRole('cell');
+    const expected = [['83.3%', '5 / 6'], ['60.0%', '3 / 5'], ['20.0%', '1 / 5'], ['33.3%', '1 / 3']];
+    for (const [index, [rate, counts]] of expected.entries()) {
+      const cell = cells.nth(4 + index);
+      await expect(cell.innerText()).resolves.toMatch(new RegExp(`^${rate}\\n`));
+      await expect(cell.locator('small').innerText()).resolves.toBe(counts);
+      await expect(cell.locator('small').isVisible()).resolves.toBe(true);
+    }
+
+    // Screen readers get the counts in words, in place of the "5 / 6" shorthand.
+    const snapshot = await row.ariaSnapshot();
+    expect(snapshot).toContain('cell "83.3% (5 delivered of 6 sent)"');
+    expect(snapshot).toContain('cell "60.0% (3 delivered and opened of 5 delivered)"');
+    expect(snapshot).toContain('cell "20.0% (1 delivered and clicked of 5 delivered)"');
+    expect(snapshot).toContain('cell "33.3% (1 opened and clicked of 3 delivered and opened)"');
+    expect(snapshot).not.toContain('5 / 6');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('reaches the split table by keyboard only', async () => {
+    await page.getByRole('link', { name: 'Download CSV' }).focus();
+    const region = page.getByRole('region', { name: 'Split table' });
+
+    // Tab moves from the last control into the table: its scroll region, then each sort button.
+    await page.keyboard.press('Tab');
+    await expect(region.evaluate((element) => element.matches(':focus'))).resolves.toBe(true);
+    await expect(region.innerText()).resolves.toContain('5 / 6');
+
+    const names: string[] = [];
+    for (let i = 0; i < COLUMN_COUNT; i += 1) {
+      await page.keyboard.press('Tab');
+      names.push(await page.evaluate(() => {
+        let active = document.activeElement;
+        while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+        return active?.textContent?.trim() ?? '';
+      }));
+    }
+    expect(names).toEqual(['Campaign', 'Queued', 'Sent', 'Delivered', 'Failed', expect.stringMatching(/^Delivery rate/), 'Open rate', 'Click-through rate', 'Click-to-open rate']);
+
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('columnheader', { name: /Click-to-open rate/ }).getAttribute('aria-sort')).resolves.toBe('descending');
+  });
+
   it('splits by recipient domain and offers the CSV', async () => {
     await page.getByLabel('Split by').selectOption('recipient_domain');
     await page.getByRole('button', { name: 'Show report' }).click();
@@ -124,7 +176,7 @@ describe.skipIf(chromiumMissing !== undefined)('console pages in Chromium', () =
 
     const href = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
     const csv = await page.evaluate(async (url) => (await fetch(url!)).text(), href);
-    expect(csv.split('\r\n')[0]).toMatch(/^bucket,split,queued,sent,delivered/);
+    expect(csv.split('\r\n')[0]).toMatch(/^row,bucket,split,split_missing,queued,sent,delivered/);
     expect(csv).toContain('mail.example');
   });
 

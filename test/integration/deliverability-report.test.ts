@@ -8,6 +8,13 @@ import { createTestCollector } from '../support/test-collector';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/test-databases';
 
 const READER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)';
+const CSV_HEADER = [
+  'row,bucket,split,split_missing,queued,sent,delivered,failed_hard,failed_soft,failed_blocked,failed_dropped',
+  'opened_total,opened_unique,clicked_total,clicked_unique,secured_encrypted,secured_verified',
+  'delivered_opened,delivered_clicked,delivered_opened_and_clicked',
+  'delivery_numerator,delivery_denominator,delivery_rate,open_numerator,open_denominator,open_rate',
+  'click_through_numerator,click_through_denominator,click_through_rate,click_to_open_numerator,click_to_open_denominator,click_to_open_rate',
+].join(',');
 const TWO_LINKS = '<p><a href="https://clinic.example/1">1</a> <a href="https://clinic.example/2">2</a></p>';
 
 describe.each(drivers)('deliverability report on %s', (driver) => {
@@ -216,10 +223,62 @@ describe.each(drivers)('deliverability report on %s', (driver) => {
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       const lines = (await response.text()).trimEnd().split('\r\n');
-      expect(lines[0]).toBe('bucket,split,queued,sent,delivered,failed_hard,failed_soft,failed_blocked,failed_dropped,opened_total,opened_unique,clicked_total,clicked_unique,secured_encrypted,secured_verified,delivery_rate,open_rate,click_through_rate,click_to_open_rate');
-      expect(lines).toContain("2026-05-02T00:00:00+00:00,'=cmd|calc,1,0,0,0,0,0,0,0,0,0,0,0,0,,,,");
-      expect(lines).toContain('2026-05-01T00:00:00+00:00,flu,2,2,2,0,0,0,0,3,2,3,2,1,1,1,1,0.5,0.5');
-      expect(lines.at(-1)).toBe('total,,7,4,3,1,1,0,1,3,2,3,2,1,1,0.75,0.6667,0.3333,0.5');
+      expect(lines[0]).toBe(CSV_HEADER);
+      expect(lines).toContain("bucket,2026-05-02T00:00:00+00:00,'=cmd|calc,false,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,0,0,,0,0,,0,0,");
+      expect(lines).toContain('bucket,2026-05-01T00:00:00+00:00,flu,false,2,2,2,0,0,0,0,3,2,3,2,1,1,2,1,1,2,2,1,2,2,1,1,2,0.5,1,2,0.5');
+      expect(lines.at(-1)).toBe('total,,,,7,4,3,1,1,0,1,3,2,3,2,1,1,2,1,1,3,4,0.75,2,3,0.6667,1,3,0.3333,1,2,0.5');
+    });
+  });
+
+  describe('CSV export', () => {
+    const range = { from: '2026-06-01T00:00:00Z', to: '2026-06-02T00:00:00Z', tz: 'UTC', interval: 'day', format: 'csv' };
+
+    beforeAll(async () => {
+      // One delivered and opened message without a campaign, and one queued message whose campaign reads as a formula.
+      const plain = await queueAt('2026-06-01T09:00:00Z', { campaign: undefined });
+      await markSent(plain.id);
+      await hit(`/t/o/${plain.pixelToken}`, new Date('2026-06-01T12:00:00Z'));
+      await queueAt('2026-06-01T10:00:00Z', { campaign: "-1+cmd|' /C calc'!A0" });
+    });
+
+    async function csvLines(query: Record<string, string>): Promise<string[]> {
+      const response = await report({ ...range, ...query });
+      expect(response.status).toBe(200);
+      return (await response.text()).trimEnd().split('\r\n');
+    }
+
+    it('marks messages without the split value', async () => {
+      const lines = await csvLines({ split: 'campaign' });
+      expect(lines).toEqual([
+        CSV_HEADER,
+        'bucket,2026-06-01T00:00:00+00:00,,true,1,1,1,0,0,0,0,1,1,0,0,0,1,1,0,0,1,1,1,1,1,1,0,1,0,0,1,0',
+        "bucket,2026-06-01T00:00:00+00:00,'-1+cmd|' /C calc'!A0,false,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,0,0,,0,0,,0,0,",
+        'total,,,,2,1,1,0,0,0,0,1,1,0,0,0,1,1,0,0,1,1,1,1,1,1,0,1,0,0,1,0',
+      ]);
+    });
+
+    it('leaves split cells empty without a split', async () => {
+      const lines = await csvLines({});
+      expect(lines).toEqual([
+        CSV_HEADER,
+        'bucket,2026-06-01T00:00:00+00:00,,,2,1,1,0,0,0,0,1,1,0,0,0,1,1,0,0,1,1,1,1,1,1,0,1,0,0,1,0',
+        'total,,,,2,1,1,0,0,0,0,1,1,0,0,0,1,1,0,0,1,1,1,1,1,1,0,1,0,0,1,0',
+      ]);
+    });
+
+    it('states each rate with its numerator and denominator', async () => {
+      const lines = await csvLines({ split: 'campaign' });
+      const header = lines[0]!.split(',');
+      const total = lines.at(-1)!.split(',');
+      const cell = (name: string) => total[header.indexOf(name)];
+      expect(cell('opened_unique')).toBe('1');
+      expect(cell('delivered_opened')).toBe('1');
+      expect(cell('open_numerator')).toBe('1');
+      expect(cell('open_denominator')).toBe('1');
+      expect(cell('open_rate')).toBe('1');
+      expect(cell('delivery_numerator')).toBe('1');
+      expect(cell('delivery_denominator')).toBe('1');
+      expect(cell('click_to_open_denominator')).toBe('1');
     });
   });
 
@@ -229,6 +288,8 @@ describe.each(drivers)('deliverability report on %s', (driver) => {
     [{ from: '2026-03-01T00:00:00Z', to: '2026-03-01T00:00:00' }, 'invalid_to', 'to "2026-03-01T00:00:00" is not an ISO 8601 time with a zone'],
     [{ from: '2026-03-02T00:00:00Z', to: '2026-03-01T00:00:00Z' }, 'invalid_range', 'from must be earlier than to'],
     [{ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', tz: 'Mars/Olympus' }, 'invalid_tz', 'tz "Mars/Olympus" is not an IANA time zone'],
+    // ICU accepts the three-letter Java zone ids, but they are not IANA names and PostgreSQL rejects them.
+    [{ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', tz: 'JST' }, 'invalid_tz', 'tz "JST" is not an IANA time zone'],
     [{ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', interval: 'minute' }, 'invalid_interval', 'interval "minute" is not supported; use hour, day, week or month.'],
     [{ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', split: 'recipient' }, 'invalid_split', 'split "recipient" is not supported'],
     [{ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', include_machine: 'yes' }, 'invalid_include_machine', 'include_machine "yes" is invalid; use true or false.'],
@@ -241,6 +302,41 @@ describe.each(drivers)('deliverability report on %s', (driver) => {
     const { error } = (await response.json()) as { error: { code: string; message: string } };
     expect(error.code).toBe(code);
     expect(error.message).toContain(message);
+  });
+
+  it('echoes the time zone as IANA spells it', async () => {
+    const range = { from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z' };
+    for (const [sent, echoed] of [['america/chicago', 'America/Chicago'], ['asia/kolkata', 'Asia/Kolkata'], ['Europe/Kyiv', 'Europe/Kyiv'], ['utc', 'UTC']] as const) {
+      expect((await reportJson({ ...range, tz: sent })).tz).toBe(echoed);
+    }
+  });
+
+  it.each(['from', 'to', 'tz', 'interval', 'split', 'include_machine', 'format'])('rejects a repeated %s', async (name) => {
+    const values: Record<string, string> = { from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', tz: 'UTC', interval: 'day', split: 'campaign', include_machine: 'false', format: 'json' };
+    const query = new URLSearchParams(values);
+    query.append(name, values[name]!);
+
+    const response = await app.request(`/v1/reports/deliverability?${query}`, { headers: { authorization: headers.authorization! } });
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe(`repeated_${name}`);
+    expect(error.message).toBe(`The parameter "${name}" appears 2 times; send it once.`);
+  });
+
+  it('hints at %2B for an unencoded offset sign', async () => {
+    // An unencoded "+" in a query string is decoded as a space.
+    const response = await app.request('/v1/reports/deliverability?from=2026-12-01T00:00:00+01:00&to=2026-12-02T00:00:00Z', { headers: { authorization: headers.authorization! } });
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('invalid_from');
+    expect(error.message).toContain('from "2026-12-01T00:00:00 01:00" has a space where the offset\'s sign belongs');
+    expect(error.message).toContain('send "+" as %2B, as in from=2026-12-01T00:00:00%2B01:00.');
+  });
+
+  it('accepts an offset sign sent as %2B', async () => {
+    const response = await app.request('/v1/reports/deliverability?from=2026-12-01T00:00:00%2B01:00&to=2026-12-02T00:00:00%2B01:00', { headers: { authorization: headers.authorization! } });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as DeliverabilityReport).from).toBe('2026-11-30T23:00:00.000Z');
   });
 
   it('rejects a request without an API key', async () => {

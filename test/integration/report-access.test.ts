@@ -47,8 +47,18 @@ describe.each(drivers)('report access on %s', (driver) => {
     expect(await errorCode(response)).toBe('role_forbidden');
   });
 
-  it('rejects a request without credentials', async () => {
-    const response = await collector.app.request(REPORT);
+  it.each([REPORT, '/v1/reports/workflows/never-published'])('names both credentials on %s', async (path) => {
+    const response = await collector.app.request(path);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="sealpost"');
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('credentials_required');
+    expect(error.message).toContain('needs a staff session with the admin or analyst role, or an API key');
+    expect(error.message).toContain('send `Authorization: Bearer <key>`');
+  });
+
+  it('keeps session_required on staff routes', async () => {
+    const response = await collector.app.request('/v1/staff/workflows');
     expect(response.status).toBe(401);
     expect(await errorCode(response)).toBe('session_required');
   });

@@ -206,7 +206,31 @@ describe.each(drivers)('workflow API on %s', (driver) => {
   it('rejects an unknown report time zone', async () => {
     const response = await call('GET', '/v1/reports/workflows/api-flow?tz=Nowhere/City');
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_time_zone');
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('invalid_tz');
+    expect(error.message).toContain('tz "Nowhere/City" is not an IANA time zone');
+  });
+
+  it('rejects a Java zone id as report time zone', async () => {
+    const response = await call('GET', '/v1/reports/workflows/api-flow?tz=JST');
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_tz');
+  });
+
+  it('echoes the report time zone as IANA spells it', async () => {
+    for (const [sent, echoed] of [['america/chicago', 'America/Chicago'], ['ASIA/KOLKATA', 'Asia/Kolkata'], ['utc', 'UTC']] as const) {
+      const response = await call('GET', `/v1/reports/workflows/api-flow?tz=${sent}`);
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { timeZone: string }).timeZone).toBe(echoed);
+    }
+  });
+
+  it('rejects a repeated report time zone', async () => {
+    const response = await call('GET', '/v1/reports/workflows/api-flow?tz=UTC&tz=Europe/Berlin');
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('repeated_tz');
+    expect(error.message).toContain('The parameter "tz" appears 2 times; send it once.');
   });
 
   it('contact update fires its trigger once', async () => {
