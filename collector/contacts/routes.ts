@@ -8,9 +8,11 @@ import { receiveContactUpdate } from '../workflows/receive-event';
 import type { WorkflowEngine } from '../workflows/workflow-engine';
 import { findFormVersion } from '../forms/form-store';
 import { issueContactToken } from './contact-form-token';
-import { findContact, updateContact, upsertContact, type ContactInput } from './contact-store';
+import { parseContactCreate, parseContactPatch } from './contact-input';
+import { findContact, updateContact, upsertContact } from './contact-store';
 
 const EXPECTED = '{ "email": "name@example.org", "attributes": {}, "segments": [], "timeZone": "America/Chicago" }';
+const PATCH_EXPECTED = '{ "attributes": { "language": "es" }, "segments": [], "timeZone": "America/Chicago" }';
 const TOKEN_EXPECTED = '{ "formId": "new-patient-intake", "expiresInDays": 7 }';
 const DAY_MS = 86_400_000;
 /** Days a contact form token is valid when the request does not say, and the most it may ask for. */
@@ -27,7 +29,7 @@ export function contactRoutes(db: Database, engine: WorkflowEngine) {
   return new Hono<ApiKeyEnv>()
     .use(requireApiKey(db))
     .post('/', async (c) => {
-      const input = (await readJsonObject(c.req.raw, EXPECTED)) as ContactInput;
+      const input = parseContactCreate(await readJsonObject(c.req.raw, EXPECTED));
       const result = await upsertContact(db, engine.contactKeys, input, engine.clock.now());
       await receiveContactUpdate(engine, { contactId: result.id, changeId: c.req.header('idempotency-key') ?? randomUUID(), attributes: Object.keys(input.attributes ?? {}) });
       engine.logger.info({ requestId: c.get('requestId'), contactId: result.id, created: result.created }, 'contact saved');
@@ -39,8 +41,7 @@ export function contactRoutes(db: Database, engine: WorkflowEngine) {
       return c.json(contact);
     })
     .patch('/:id', async (c) => {
-      const input = (await readJsonObject(c.req.raw, EXPECTED)) as ContactInput;
-      if (input.email !== undefined) throw new HttpError(422, 'invalid_contact', 'email cannot change through PATCH; create a contact with the new email instead.');
+      const input = parseContactPatch(await readJsonObject(c.req.raw, PATCH_EXPECTED));
       await updateContact(db, c.req.param('id'), input, engine.clock.now());
       await receiveContactUpdate(engine, { contactId: c.req.param('id'), changeId: c.req.header('idempotency-key') ?? randomUUID(), attributes: Object.keys(input.attributes ?? {}) });
       return c.json({ id: c.req.param('id') });
