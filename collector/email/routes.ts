@@ -45,8 +45,9 @@ export function messageRoutes(ctx: AppContext) {
       return c.json({ messages: prepared.map((item) => ({ id: item.message.id, status: 'external', html: item.trackedHtml ?? null })) }, 201);
     })
     .post('/events', body, async (c) => {
-      const events = parseDeliveryEvents(await readJson(c.req.raw, 'one event object or an array of them'));
-      const result = await recordDeliveryEvents(ctx.db, c.get('apiKey').id, events, ctx.clock());
+      const now = ctx.clock();
+      const events = parseDeliveryEvents(await readJson(c.req.raw, 'one event object or an array of them'), now);
+      const result = await recordDeliveryEvents(ctx.db, c.get('apiKey').id, events, now);
 
       ctx.logger.info({ requestId: c.get('requestId'), apiKeyId: c.get('apiKey').id, ...result }, 'delivery events recorded');
       return c.json(result, 200);
