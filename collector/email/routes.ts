@@ -5,6 +5,7 @@ import type { MessageStatus } from '../db/schema';
 import { jsonBody, readJson } from '../http/json-body';
 import { parseDeliveryEvents } from './delivery-event-input';
 import { parseMessages } from './message-input';
+import { readMessageOutcome } from './message-outcome';
 import { prepareMessage, type PreparedMessage } from './prepare-message';
 import { recordDeliveryEvents } from './record-delivery-events';
 import { storeMessages } from './store-messages';
@@ -51,5 +52,6 @@ export function messageRoutes(ctx: AppContext) {
 
       ctx.logger.info({ requestId: c.get('requestId'), apiKeyId: c.get('apiKey').id, ...result }, 'delivery events recorded');
       return c.json(result, 200);
-    });
+    })
+    .get('/:id', async (c) => c.json(await readMessageOutcome(ctx.db, c.req.param('id'), c.get('apiKey').id)));
 }
