@@ -87,6 +87,20 @@ describe.each(drivers)('contact request bodies on %s', (driver) => {
     expect(await databaseFingerprint(database.db)).toEqual(before);
   });
 
+  it.each([
+    ['POST', '/v1/contacts', 'null', 'The body is null; send a JSON object: { "email": "name@example.org", "attributes": {}, "segments": [], "timeZone": "America/Chicago" }.'],
+    ['PATCH', '/v1/contacts/CONTACT', '[]', 'The body is an empty array; send a JSON object: { "attributes": { "language": "es" }, "segments": [], "timeZone": "America/Chicago" }.'],
+  ])('%s rejects a body that is not an object', async (method, path, body, message) => {
+    const before = await databaseFingerprint(database.db);
+    const response = await app.request(path.replace('CONTACT', contactId), { method, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body });
+
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as ErrorBody;
+    expect(error.code).toBe('invalid_body');
+    expect(error.message).toBe(message);
+    expect(await databaseFingerprint(database.db)).toEqual(before);
+  });
+
   it('PATCH stores a regional language', async () => {
     const response = await call('PATCH', `/v1/contacts/${contactId}`, { attributes: { language: 'es-MX' } });
     expect(response.status).toBe(200);
