@@ -8,6 +8,7 @@ import { receiveContactUpdate } from '../workflows/receive-event';
 import type { WorkflowEngine } from '../workflows/workflow-engine';
 import { findFormVersion } from '../forms/form-store';
 import { issueContactToken } from './contact-form-token';
+import { checkAttributeRules, readAttributeRules } from './attribute-rules';
 import { parseContactCreate, parseContactPatch } from './contact-input';
 import { findContact, updateContact, upsertContact } from './contact-store';
 
@@ -30,6 +31,8 @@ export function contactRoutes(db: Database, engine: WorkflowEngine) {
     .use(requireApiKey(db))
     .post('/', async (c) => {
       const input = parseContactCreate(await readJsonObject(c.req.raw, EXPECTED));
+      checkAttributeRules(input.attributes, await readAttributeRules(db));
+
       const result = await upsertContact(db, engine.contactKeys, input, engine.clock.now());
       await receiveContactUpdate(engine, { contactId: result.id, changeId: c.req.header('idempotency-key') ?? randomUUID(), attributes: Object.keys(input.attributes ?? {}) });
       engine.logger.info({ requestId: c.get('requestId'), contactId: result.id, created: result.created }, 'contact saved');
@@ -42,6 +45,8 @@ export function contactRoutes(db: Database, engine: WorkflowEngine) {
     })
     .patch('/:id', async (c) => {
       const input = parseContactPatch(await readJsonObject(c.req.raw, PATCH_EXPECTED));
+      checkAttributeRules(input.attributes, await readAttributeRules(db));
+
       await updateContact(db, c.req.param('id'), input, engine.clock.now());
       await receiveContactUpdate(engine, { contactId: c.req.param('id'), changeId: c.req.header('idempotency-key') ?? randomUUID(), attributes: Object.keys(input.attributes ?? {}) });
       return c.json({ id: c.req.param('id') });

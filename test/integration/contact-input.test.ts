@@ -9,6 +9,7 @@ import { createHarness } from '../support/workflow-harness';
 type ErrorBody = { error: { code: string; message: string; field?: string } };
 
 const PATCH_FIELDS = 'use only attributes, segments, timeZone, and put attributes such as "language" inside "attributes".';
+const DATE_FIX = 'workflow "recall" reads it as a date, so send a real date as YYYY-MM-DD, such as "2026-12-24", or null to remove it.';
 const LANGUAGE_FIX = 'send a language code string, "en" or "es", optionally with a region such as "es-MX", or null to remove it.';
 
 describe.each(drivers)('contact request bodies on %s', (driver) => {
@@ -24,6 +25,15 @@ describe.each(drivers)('contact request bodies on %s', (driver) => {
     app = createApp({ ...collector.context, workflowEngine: harness.engine });
     apiKey = (await createApiKey(database.db, 'test', 'test:setup')).key;
     await harness.publish({ id: 'on-update', version: 1, trigger: { type: 'contact_updated' }, steps: [{ id: 'mark', type: 'add_to_segment', segment: 'updated', next: null }] });
+    await harness.publish({
+      id: 'recall',
+      version: 1,
+      trigger: { type: 'date', attribute: 'appointmentDate', offsetDays: -1, at: '09:00' },
+      steps: [
+        { id: 'frequent', type: 'condition', if: { attribute: 'visits', operator: 'greater_than', value: 2 }, then: 'mark', else: null },
+        { id: 'mark', type: 'add_to_segment', segment: 'frequent', next: null },
+      ],
+    });
 
     const created = await call('POST', '/v1/contacts', { email: 'lena.ortiz@patients.example', attributes: { language: 'en', plan: 'basic' } });
     expect(created.status).toBe(201);
@@ -51,6 +61,10 @@ describe.each(drivers)('contact request bodies on %s', (driver) => {
     ['a segment that is a number', { segments: ['engaged', 7] }, 'invalid_contact', 'segments[1] is the number 7; a segment name is 1 to 100 of A-Z, a-z, 0-9, ".", "_" or "-".', 'segments[1]'],
     ['a time zone that is a number', { timeZone: 3 }, 'invalid_contact', 'timeZone is the number 3; send an IANA time zone such as America/Chicago.', 'timeZone'],
     ['a new email', { email: 'other@patients.example' }, 'invalid_contact', 'email cannot change through PATCH; create a contact with the new email instead.', 'email'],
+    ['a date a trigger cannot read', { attributes: { appointmentDate: 'next tuesday' } }, 'invalid_contact', `attributes.appointmentDate is "next tuesday"; ${DATE_FIX}`, 'attributes.appointmentDate'],
+    ['a day that does not exist', { attributes: { appointmentDate: '2026-02-30' } }, 'invalid_contact', `attributes.appointmentDate is "2026-02-30"; ${DATE_FIX}`, 'attributes.appointmentDate'],
+    ['a numeric date', { attributes: { appointmentDate: 20261224 } }, 'invalid_contact', `attributes.appointmentDate is the number 20261224; ${DATE_FIX}`, 'attributes.appointmentDate'],
+    ['a number sent as a string', { attributes: { visits: '3' } }, 'invalid_contact', 'attributes.visits is "3"; workflow "recall" compares it as a number, so send a number such as 3, or null to remove it.', 'attributes.visits'],
   ];
 
   it.each(patches)('PATCH rejects %s and changes nothing', async (_case, body, code, message, field) => {
@@ -107,6 +121,26 @@ describe.each(drivers)('contact request bodies on %s', (driver) => {
 
     const contact = (await (await call('GET', `/v1/contacts/${contactId}`)).json()) as { attributes: Record<string, unknown> };
     expect(contact.attributes).toEqual({ language: 'es-MX', plan: 'basic' });
+  });
+
+  it('PATCH stores workflow-typed attributes', async () => {
+    const response = await call('PATCH', `/v1/contacts/${contactId}`, { attributes: { appointmentDate: '2026-12-24', visits: 3 } });
+    expect(response.status).toBe(200);
+
+    const contact = (await (await call('GET', `/v1/contacts/${contactId}`)).json()) as { attributes: Record<string, unknown> };
+    expect(contact.attributes.appointmentDate).toBe('2026-12-24');
+    expect(contact.attributes.visits).toBe(3);
+  });
+
+  it('POST rejects a date a trigger cannot read', async () => {
+    const before = await databaseFingerprint(database.db);
+    const response = await call('POST', '/v1/contacts', { email: 'new.patient@patients.example', attributes: { appointmentDate: '24/12/2026' } });
+
+    expect(response.status).toBe(422);
+    const { error } = (await response.json()) as ErrorBody;
+    expect(error.code).toBe('invalid_contact');
+    expect(error.message).toBe(`attributes.appointmentDate is "24/12/2026"; ${DATE_FIX}`);
+    expect(await databaseFingerprint(database.db)).toEqual(before);
   });
 
   it('PATCH removes the language with null', async () => {
