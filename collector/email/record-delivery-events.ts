@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
 import { deliveryEvents, messages } from '../db/schema';
 import { HttpError } from '../http/http-error';
@@ -12,14 +12,20 @@ type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
  * Stores delivery events and applies them to their messages, in one
  * transaction. An event id already stored for this API key with the same
  * content is skipped, so a retried post changes nothing. Throws 422 for the
- * first event whose message does not exist or that is dated before its
- * message was queued. Throws 409 for the first event whose id was stored
- * with other content. After a throw none of the request's events is stored.
+ * first event whose message does not exist, belongs to another API key or
+ * was queued after the event's time. Throws 409 for the first event whose
+ * id was stored with other content. After a throw none of the request's
+ * events is stored.
  */
 export async function recordDeliveryEvents(db: Database, apiKeyId: string, events: DeliveryEventInput[], receivedAt: Date): Promise<{ recorded: number; duplicates: number }> {
   return db.transaction(async (tx) => {
     const ids = [...new Set(events.map((event) => event.messageId))];
-    const queuedAt = new Map((await tx.select({ id: messages.id, queuedAt: messages.queuedAt }).from(messages).where(inArray(messages.id, ids))).map((row) => [row.id, row.queuedAt]));
+    // The same messages GET /v1/messages/:id shows this key: its own, and those of workflow send steps.
+    const visible = await tx
+      .select({ id: messages.id, queuedAt: messages.queuedAt })
+      .from(messages)
+      .where(and(inArray(messages.id, ids), or(eq(messages.apiKeyId, apiKeyId), isNull(messages.apiKeyId))));
+    const queuedAt = new Map(visible.map((row) => [row.id, row.queuedAt]));
     checkMessages(events, queuedAt);
 
     let recorded = 0;
@@ -52,7 +58,7 @@ function checkMessages(events: DeliveryEventInput[], queuedAt: Map<string, Date>
   for (const [index, event] of events.entries()) {
     const queued = queuedAt.get(event.messageId);
     if (queued === undefined) {
-      throw new HttpError(422, 'message_not_found', `events[${index}].messageId names no message; use the id returned by POST /v1/messages or /v1/messages/external.`, { index, field: 'messageId' });
+      throw new HttpError(422, 'message_not_found', `events[${index}].messageId names no message of this API key; use the id returned by POST /v1/messages or /v1/messages/external to this key.`, { index, field: 'messageId' });
     }
     if (event.occurredAt.getTime() < queued.getTime() - MAX_CLOCK_SKEW_MS) {
       const message = `events[${index}].occurredAt ${event.occurredAt.toISOString()} is before message ${event.messageId} was queued at ${queued.toISOString()}; check the messageId and the sender's clock.`;

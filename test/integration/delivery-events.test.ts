@@ -155,7 +155,7 @@ describe.each(drivers)('delivery events and external messages on %s', (driver) =
     ['a bounce without a code', { type: 'bounced', bounceType: 'hard' }, 'missing_field', 'events[1].smtpCode is missing; a bounced event needs the SMTP reply code, such as 550.', 'smtpCode'],
     ['a bounce without a type', { type: 'bounced', smtpCode: 550 }, 'invalid_field', 'events[1].bounceType must be hard or soft for a bounced event.', 'bounceType'],
     ['a time without a zone', { occurredAt: '2026-03-10T14:00:00' }, 'invalid_field', 'events[1].occurredAt must be an ISO 8601 time with a zone, such as 2026-03-10T14:00:00Z.', 'occurredAt'],
-    ['an unknown message', { messageId: 'no-such-message' }, 'message_not_found', 'events[1].messageId names no message; use the id returned by POST /v1/messages or /v1/messages/external.', 'messageId'],
+    ['an unknown message', { messageId: 'no-such-message' }, 'message_not_found', 'events[1].messageId names no message of this API key; use the id returned by POST /v1/messages or /v1/messages/external to this key.', 'messageId'],
   ])('rejects %s and stores nothing', async (_case, override, code, text, field) => {
     const { id } = await queueTrackedMessage(app, database.db, keys, headers);
     const before = (await database.db.select().from(deliveryEvents)).length;
@@ -171,6 +171,28 @@ describe.each(drivers)('delivery events and external messages on %s', (driver) =
     expect(error.field).toBe(field);
     expect((await database.db.select().from(deliveryEvents)).length).toBe(before);
     expect((await message(id)).deliveredAt).toBeNull();
+  });
+
+  it("rejects an event for another key's message", async () => {
+    const { id } = await queueTrackedMessage(app, database.db, keys, headers);
+    const otherHeaders = await apiHeaders(database.db);
+    const before = await databaseFingerprint(database.db);
+    const response = await app.request('/v1/messages/events', { method: 'POST', headers: otherHeaders, body: JSON.stringify({ id: 'evt-other-key', messageId: id, type: 'bounced', bounceType: 'hard', smtpCode: 550, occurredAt: '2026-03-10T15:01:00Z' }) });
+
+    expect(response.status).toBe(422);
+    const { error } = (await response.json()) as ErrorBody;
+    expect(error.code).toBe('message_not_found');
+    expect(error.message).toBe('events[0].messageId names no message of this API key; use the id returned by POST /v1/messages or /v1/messages/external to this key.');
+    expect(await databaseFingerprint(database.db)).toEqual(before);
+  });
+
+  it('accepts an event for a workflow message from any key', async () => {
+    const { id } = await queueTrackedMessage(app, database.db, keys, headers);
+    await database.db.update(messages).set({ apiKeyId: null }).where(eq(messages.id, id));
+    const response = await app.request('/v1/messages/events', { method: 'POST', headers: await apiHeaders(database.db), body: JSON.stringify({ id: 'evt-workflow', messageId: id, type: 'delivered', occurredAt: '2026-03-10T15:01:00Z' }) });
+
+    expect(response.status).toBe(200);
+    expect((await message(id)).deliveredAt).toEqual(new Date('2026-03-10T15:01:00Z'));
   });
 
   it('rejects events without an API key', async () => {
