@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { requireApiKey, type ApiKeyEnv } from '../api-keys/require-api-key';
 import type { Database } from '../db/open-database';
+import { quoteValue } from '../http/describe-value';
 import { HttpError } from '../http/http-error';
 import { readJsonObject } from '../http/read-json';
 import { receiveContactUpdate } from '../workflows/receive-event';
@@ -54,7 +55,7 @@ export function contactRoutes(db: Database, engine: WorkflowEngine) {
     .post('/:id/form-token', async (c) => {
       const { formId, expiresInDays = FORM_TOKEN_DEFAULT_DAYS } = await readJsonObject(c.req.raw, TOKEN_EXPECTED);
       if (typeof formId !== 'string' || formId.trim() === '') {
-        throw new HttpError(422, 'invalid_form_id', 'formId is missing or is not a string; send the id of a published form, such as "new-patient-intake".');
+        throw new HttpError(422, 'invalid_form_id', `formId is ${formId === undefined ? 'missing' : quoteValue(formId)}; send the id of a published form, such as "new-patient-intake".`);
       }
       if (!Number.isSafeInteger(expiresInDays) || (expiresInDays as number) < 1 || (expiresInDays as number) > FORM_TOKEN_MAX_DAYS) {
         throw new HttpError(422, 'invalid_expires_in_days', `expiresInDays ${JSON.stringify(expiresInDays)} is not allowed; send a whole number of days from 1 to ${FORM_TOKEN_MAX_DAYS}, or leave it out for ${FORM_TOKEN_DEFAULT_DAYS}.`);
