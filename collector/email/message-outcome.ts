@@ -24,6 +24,7 @@ export interface MessageOutcome {
   smtpReply: string | null;
   attempts: number;
   nextAttemptAt: string | null;
+  /** The message's own TLS requirement; its campaign's setting, read at sending, may be stricter. */
   requireTls: string | null;
   tlsLevel: string | null;
   /** RFC 8460 result type when a TLS requirement kept the message from being sent. */
