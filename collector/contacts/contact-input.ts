@@ -26,8 +26,8 @@ export function parseContactCreate(body: Record<string, unknown>): ContactInput 
 }
 
 /**
- * Validates the body of PATCH /v1/contacts/:id. A patch that would change
- * nothing is rejected, because it would still fire contact_updated triggers.
+ * Validates the body of PATCH /v1/contacts/:id. A patch with no field to
+ * set is rejected, because it would still fire contact_updated triggers.
  */
 export function parseContactPatch(body: Record<string, unknown>): Omit<ContactInput, 'email'> {
   if (body.email !== undefined) fail('email', 'email cannot change through PATCH; create a contact with the new email instead.');
