@@ -2,15 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { requireApiKey, type ApiKeyEnv } from '../api-keys/require-api-key';
 import type { Database } from '../db/open-database';
+import { quoteValue } from '../http/describe-value';
 import { HttpError } from '../http/http-error';
 import { readJsonObject } from '../http/read-json';
 import { receiveContactUpdate } from '../workflows/receive-event';
 import type { WorkflowEngine } from '../workflows/workflow-engine';
 import { findFormVersion } from '../forms/form-store';
 import { issueContactToken } from './contact-form-token';
-import { findContact, updateContact, upsertContact, type ContactInput } from './contact-store';
+import { checkAttributeRules, readAttributeRules } from './attribute-rules';
+import { parseContactCreate, parseContactPatch } from './contact-input';
+import { findContact, updateContact, upsertContact } from './contact-store';
 
 const EXPECTED = '{ "email": "name@example.org", "attributes": {}, "segments": [], "timeZone": "America/Chicago" }';
+const PATCH_EXPECTED = '{ "attributes": { "language": "es" }, "segments": [], "timeZone": "America/Chicago" }';
 const TOKEN_EXPECTED = '{ "formId": "new-patient-intake", "expiresInDays": 7 }';
 const DAY_MS = 86_400_000;
 /** Days a contact form token is valid when the request does not say, and the most it may ask for. */
@@ -27,7 +31,9 @@ export function contactRoutes(db: Database, engine: WorkflowEngine) {
   return new Hono<ApiKeyEnv>()
     .use(requireApiKey(db))
     .post('/', async (c) => {
-      const input = (await readJsonObject(c.req.raw, EXPECTED)) as ContactInput;
+      const input = parseContactCreate(await readJsonObject(c.req.raw, EXPECTED));
+      checkAttributeRules(input.attributes, await readAttributeRules(db));
+
       const result = await upsertContact(db, engine.contactKeys, input, engine.clock.now());
       await receiveContactUpdate(engine, { contactId: result.id, changeId: c.req.header('idempotency-key') ?? randomUUID(), attributes: Object.keys(input.attributes ?? {}) });
       engine.logger.info({ requestId: c.get('requestId'), contactId: result.id, created: result.created }, 'contact saved');
@@ -39,8 +45,9 @@ export function contactRoutes(db: Database, engine: WorkflowEngine) {
       return c.json(contact);
     })
     .patch('/:id', async (c) => {
-      const input = (await readJsonObject(c.req.raw, EXPECTED)) as ContactInput;
-      if (input.email !== undefined) throw new HttpError(422, 'invalid_contact', 'email cannot change through PATCH; create a contact with the new email instead.');
+      const input = parseContactPatch(await readJsonObject(c.req.raw, PATCH_EXPECTED));
+      checkAttributeRules(input.attributes, await readAttributeRules(db));
+
       await updateContact(db, c.req.param('id'), input, engine.clock.now());
       await receiveContactUpdate(engine, { contactId: c.req.param('id'), changeId: c.req.header('idempotency-key') ?? randomUUID(), attributes: Object.keys(input.attributes ?? {}) });
       return c.json({ id: c.req.param('id') });
@@ -48,7 +55,7 @@ export function contactRoutes(db: Database, engine: WorkflowEngine) {
     .post('/:id/form-token', async (c) => {
       const { formId, expiresInDays = FORM_TOKEN_DEFAULT_DAYS } = await readJsonObject(c.req.raw, TOKEN_EXPECTED);
       if (typeof formId !== 'string' || formId.trim() === '') {
-        throw new HttpError(422, 'invalid_form_id', 'formId is missing or is not a string; send the id of a published form, such as "new-patient-intake".');
+        throw new HttpError(422, 'invalid_form_id', `formId is ${formId === undefined ? 'missing' : quoteValue(formId)}; send the id of a published form, such as "new-patient-intake".`);
       }
       if (!Number.isSafeInteger(expiresInDays) || (expiresInDays as number) < 1 || (expiresInDays as number) > FORM_TOKEN_MAX_DAYS) {
         throw new HttpError(422, 'invalid_expires_in_days', `expiresInDays ${JSON.stringify(expiresInDays)} is not allowed; send a whole number of days from 1 to ${FORM_TOKEN_MAX_DAYS}, or leave it out for ${FORM_TOKEN_DEFAULT_DAYS}.`);

@@ -2,8 +2,10 @@ import { eq, inArray } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit-log';
 import type { Database } from '../db/open-database';
 import { campaignSettings, type TlsRequirement } from '../db/schema';
+import { quoteValue } from '../http/describe-value';
 import { HttpError } from '../http/http-error';
-import { readTlsRequirement } from './message-input';
+import { wrongBodyType } from '../http/read-json';
+import { TLS_REQUIREMENTS, readTlsRequirement } from './message-input';
 
 /** The settings of one campaign as the API returns them. */
 export interface CampaignSettings {
@@ -25,14 +27,14 @@ export function readCampaignName(name: string): string {
 
 /** Validates the body of PUT /v1/campaigns/:campaign/settings. */
 export function parseCampaignSettings(body: unknown): { requiredTls: TlsRequirement | null } {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'invalid_settings', 'The body must be a JSON object such as { "requireTls": "verified" }.');
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw wrongBodyType(body, 'a JSON object such as { "requireTls": "verified" }');
 
   const unknown = Object.keys(body).find((key) => !FIELDS.has(key));
-  if (unknown !== undefined) throw new HttpError(422, 'unknown_field', `${unknown} is not a campaign setting; use only requireTls.`, { field: unknown });
-  if (!('requireTls' in body)) throw new HttpError(422, 'missing_field', 'requireTls is missing; give true, false, "encrypted" or "verified".', { field: 'requireTls' });
+  if (unknown !== undefined) throw new HttpError(422, 'unknown_field', `${quoteValue(unknown)} is not a campaign setting; use only requireTls.`, { field: unknown });
+  if (!('requireTls' in body)) throw new HttpError(422, 'missing_field', `requireTls is missing; give ${TLS_REQUIREMENTS}.`, { field: 'requireTls' });
 
   const requiredTls = readTlsRequirement((body as { requireTls: unknown }).requireTls);
-  if (requiredTls === 'invalid') throw new HttpError(422, 'invalid_field', 'requireTls must be true, false, "encrypted" or "verified".', { field: 'requireTls' });
+  if (requiredTls === 'invalid') throw new HttpError(422, 'invalid_field', `requireTls is ${quoteValue((body as { requireTls: unknown }).requireTls)}; use ${TLS_REQUIREMENTS}.`, { field: 'requireTls' });
   return { requiredTls };
 }
 

@@ -5,6 +5,7 @@ import type { MessageStatus } from '../db/schema';
 import { jsonBody, readJson } from '../http/json-body';
 import { parseDeliveryEvents } from './delivery-event-input';
 import { parseMessages } from './message-input';
+import { readMessageOutcome } from './message-outcome';
 import { prepareMessage, type PreparedMessage } from './prepare-message';
 import { recordDeliveryEvents } from './record-delivery-events';
 import { storeMessages } from './store-messages';
@@ -45,10 +46,12 @@ export function messageRoutes(ctx: AppContext) {
       return c.json({ messages: prepared.map((item) => ({ id: item.message.id, status: 'external', html: item.trackedHtml ?? null })) }, 201);
     })
     .post('/events', body, async (c) => {
-      const events = parseDeliveryEvents(await readJson(c.req.raw, 'one event object or an array of them'));
-      const result = await recordDeliveryEvents(ctx.db, c.get('apiKey').id, events, ctx.clock());
+      const now = ctx.clock();
+      const events = parseDeliveryEvents(await readJson(c.req.raw, 'one event object or an array of them'), now);
+      const result = await recordDeliveryEvents(ctx.db, c.get('apiKey').id, events, now);
 
       ctx.logger.info({ requestId: c.get('requestId'), apiKeyId: c.get('apiKey').id, ...result }, 'delivery events recorded');
       return c.json(result, 200);
-    });
+    })
+    .get('/:id', async (c) => c.json(await readMessageOutcome(ctx.db, c.req.param('id'), c.get('apiKey').id)));
 }

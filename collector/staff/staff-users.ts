@@ -3,6 +3,7 @@ import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit-log';
 import type { Database } from '../db/open-database';
 import { STAFF_ROLES, staffSessions, staffUsers, type StaffRole } from '../db/schema';
+import { addressProblem } from '../email/address-problem';
 import { HttpError } from '../http/http-error';
 import type { StaffKeys } from '../keys/derive-key';
 import { blindIndex, decryptField, encryptField } from '../keys/field-encryption';
@@ -20,11 +21,16 @@ export interface StaffUser {
 /** The shortest password accepted, from SEALPOST_INITIAL_PASSWORD or elsewhere. */
 export const MIN_PASSWORD_LENGTH = 12;
 
-/** Trims and lower-cases an address, and rejects one without a local part and a domain. */
+/**
+ * Trims and lower-cases an address, and rejects one without a local part and
+ * a domain. The error states what is wrong without repeating the address,
+ * as for patient addresses.
+ */
 export function normalizeEmail(email: string): string {
   const normalized = email.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(normalized) || normalized.length > 254) {
-    throw new HttpError(400, 'invalid_email', 'The email address is invalid; give an address such as reviewer@clinic.example.');
+  const problem = normalized.length > 254 ? `has ${normalized.length} characters, more than 254` : addressProblem(normalized);
+  if (problem !== undefined || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(normalized)) {
+    throw new HttpError(400, 'invalid_email', `The email address is invalid: it ${problem ?? 'is not shaped like local@domain'}. Give an address such as reviewer@clinic.example.`);
   }
   return normalized;
 }

@@ -133,10 +133,16 @@ describe.each(drivers)('contact form tokens on %s', (driver) => {
       expect(body.error.message).toContain('whole number of days from 1 to 30');
     });
 
-    it('refuses a missing formId with 422', async () => {
-      const response = await issue(await harness.contact(), { expiresInDays: 7 });
+    it.each([
+      ['a missing formId', undefined, 'formId is missing; send the id of a published form, such as "new-patient-intake".'],
+      ['a numeric formId', 12, 'formId is the number 12; send the id of a published form, such as "new-patient-intake".'],
+      ['a blank formId', '  ', 'formId is "  "; send the id of a published form, such as "new-patient-intake".'],
+    ])('refuses %s with 422', async (_case, formId, message) => {
+      const response = await issue(await harness.contact(), { formId, expiresInDays: 7 });
       expect(response.status).toBe(422);
-      expect(((await response.json()) as ErrorBody).error.code).toBe('invalid_form_id');
+      const { error } = (await response.json()) as ErrorBody;
+      expect(error.code).toBe('invalid_form_id');
+      expect(error.message).toBe(message);
     });
 
     it('answers 404 contact_not_found for an unknown contact', async () => {

@@ -244,7 +244,7 @@ describe.each(drivers)('send worker on %s', (driver) => {
     const settings = (body: unknown) => app.request('/v1/campaigns/tls-only/settings', { method: 'PUT', headers, body: JSON.stringify(body) });
     const invalid = await settings({ requireTls: 'always' });
     expect(invalid.status).toBe(422);
-    expect(await invalid.json()).toMatchObject({ error: { code: 'invalid_field', message: 'requireTls must be true, false, "encrypted" or "verified".' } });
+    expect(await invalid.json()).toMatchObject({ error: { code: 'invalid_field', message: 'requireTls is "always"; use true, false, "encrypted" or "verified".' } });
     expect(await (await app.request('/v1/campaigns/tls-only/settings', { headers })).json()).toEqual({ campaign: 'tls-only', requireTls: null, updatedAt: null });
 
     // Queued before the setting: the requirement is read when the message is sent.
