@@ -44,6 +44,12 @@ export async function writeTrackingEvents(db: Database, events: TrackingEvent[] 
   const batch = typeof events === 'function' ? events() : events;
   if (batch.length === 0) return;
 
+  // Without human clicks the rule has nothing to decide, and the shorter statement keeps the open path fast.
+  if (!batch.some((event) => event.kind === 'click' && !event.machineReason)) {
+    await runStatement(db, WRITE_CLASSIFIED, [JSON.stringify(classifiedRecords(batch))]);
+    return;
+  }
+
   const parameters = [JSON.stringify(batch.map(record)), ALL_LINKS_WINDOW_MS];
   if (!(await writeUnlessStoredClicksChange(db, parameters))) return;
 
@@ -63,6 +69,18 @@ async function writeUnlessStoredClicksChange(db: Executor, parameters: unknown[]
 
 function record(event: TrackingEvent, index: number) {
   return { i: index, message_id: event.messageId, kind: event.kind, link_number: event.linkNumber, occurred_at: event.occurredAt.toISOString(), machine_reason: event.machineReason ?? null };
+}
+
+// Records of a batch whose reasons are final, each marked `offered` when it is the batch's first human event of
+// its message, kind and link.
+function classifiedRecords(batch: TrackingEvent[]) {
+  const seen = new Set<string>();
+  return batch.map((event, index) => {
+    const key = `${event.messageId}\u0000${event.kind}\u0000${event.linkNumber}`;
+    const offered = !event.machineReason && !seen.has(key);
+    if (offered) seen.add(key);
+    return { ...record(event, index), offered };
+  });
 }
 
 // The statements below share two parameters: $1, the batch as a JSON array of records whose `i` is the
@@ -98,9 +116,7 @@ const BATCH_AND_BURSTS = `
                 AND e.occurred_at >= c.occurred_at - $2::integer * interval '1 millisecond' AND e.occurred_at <= c.occurred_at))
     )`;
 
-// Returns one row, reclassify: true when a burst covers stored human clicks. Then it writes nothing, because the
-// insert below would offer unique rows that those stored clicks still hold. Otherwise it inserts every row of
-// the batch with its reason, the burst's included.
+// Stores the rows of a CTE named `rows` (message_id, kind, link_number, occurred_at, machine_reason, offered).
 //
 // The partial unique index admits one unique row per message, kind and link. The first human event of each is
 // offered as unique. One that loses to an earlier or concurrent writer is stored as a repeat, in the same
@@ -109,6 +125,44 @@ const BATCH_AND_BURSTS = `
 // click of each workflow email, so the event reaches the workflow engine as durably as it is stored. It also
 // adds one rollup_queue row per message, with its opens to add, or asking for a recount when the batch has
 // clicks (see reports/rollup-queue.ts).
+const STORE_ROWS = `
+    won AS (
+      INSERT INTO tracking_events (message_id, kind, link_number, occurred_at, machine_reason, is_unique)
+      SELECT message_id, kind, link_number, occurred_at, machine_reason, true FROM rows
+      WHERE offered
+      ORDER BY message_id COLLATE "C", kind COLLATE "C", link_number
+      ON CONFLICT DO NOTHING
+      RETURNING message_id, kind, link_number
+    ), repeats AS (
+      INSERT INTO tracking_events (message_id, kind, link_number, occurred_at, machine_reason, is_unique)
+      SELECT message_id, kind, link_number, occurred_at, machine_reason, false FROM rows
+      WHERE NOT offered
+         OR NOT EXISTS (SELECT 1 FROM won WHERE won.message_id = rows.message_id AND won.kind = rows.kind AND won.link_number = rows.link_number)
+    ), engaged AS (
+      INSERT INTO workflow_jobs (run_id, step_id, kind, due_at)
+      SELECT DISTINCT ON (rows.message_id, rows.kind) rows.message_id, rows.kind, 'engage', rows.occurred_at FROM rows
+      JOIN workflow_emails w ON w.message_id = rows.message_id
+      WHERE rows.machine_reason IS NULL AND ((rows.kind = 'open' AND w.opened_at IS NULL) OR (rows.kind = 'click' AND w.clicked_at IS NULL))
+      ORDER BY rows.message_id, rows.kind, rows.occurred_at
+      ON CONFLICT DO NOTHING
+    ), queued AS (
+      INSERT INTO rollup_queue (message_id, opens_human, opens_all, recount)
+      SELECT message_id, count(*) FILTER (WHERE kind = 'open' AND machine_reason IS NULL), count(*) FILTER (WHERE kind = 'open'), bool_or(kind = 'click')
+      FROM rows GROUP BY message_id
+    )`;
+
+// $1: a batch without human clicks, as classifiedRecords returns it.
+const WRITE_CLASSIFIED = `
+    WITH rows AS (
+      SELECT * FROM jsonb_to_recordset($1::jsonb)
+        AS x(message_id text, kind text, link_number integer, occurred_at timestamptz, machine_reason text, offered boolean)
+    ), ${STORE_ROWS}
+    SELECT false AS reclassify`;
+
+// Applies the every-link rule and stores the batch. Returns one row, reclassify: true when a burst covers stored
+// human clicks. Then it writes nothing, because the batch would offer unique rows that those stored clicks still
+// hold. Otherwise it stores every row of the batch with its reason, the burst's included, and offers the first
+// human event of each message, kind and link.
 const WRITE_EVENTS = `
     WITH ${BATCH_AND_BURSTS}, stale AS (
       SELECT EXISTS (
@@ -116,41 +170,17 @@ const WRITE_EVENTS = `
           ON e.message_id = b.message_id AND e.kind = 'click' AND e.machine_reason IS NULL
          AND e.occurred_at >= b.window_start AND e.occurred_at <= b.window_end
       ) AS found
-    ), y AS (
+    ), classified AS (
       SELECT x.i, x.message_id, x.kind, x.link_number, x.occurred_at,
              COALESCE(x.machine_reason, CASE WHEN x.kind = 'click' AND EXISTS (
                SELECT 1 FROM bursts b
                WHERE b.message_id = x.message_id AND b.i >= x.i AND x.occurred_at >= b.window_start AND x.occurred_at <= b.window_end
              ) THEN 'all_links_at_once' END) AS machine_reason
       FROM x WHERE NOT (SELECT found FROM stale)
-    ), offered AS (
-      SELECT DISTINCT ON (message_id, kind, link_number) i FROM y
-      WHERE machine_reason IS NULL
-      ORDER BY message_id, kind, link_number, i
-    ), won AS (
-      INSERT INTO tracking_events (message_id, kind, link_number, occurred_at, machine_reason, is_unique)
-      SELECT message_id, kind, link_number, occurred_at, machine_reason, true FROM y
-      WHERE i IN (SELECT i FROM offered)
-      ORDER BY message_id COLLATE "C", kind COLLATE "C", link_number
-      ON CONFLICT DO NOTHING
-      RETURNING message_id, kind, link_number
-    ), repeats AS (
-      INSERT INTO tracking_events (message_id, kind, link_number, occurred_at, machine_reason, is_unique)
-      SELECT message_id, kind, link_number, occurred_at, machine_reason, false FROM y
-      WHERE i NOT IN (SELECT i FROM offered)
-         OR NOT EXISTS (SELECT 1 FROM won WHERE won.message_id = y.message_id AND won.kind = y.kind AND won.link_number = y.link_number)
-    ), engaged AS (
-      INSERT INTO workflow_jobs (run_id, step_id, kind, due_at)
-      SELECT DISTINCT ON (y.message_id, y.kind) y.message_id, y.kind, 'engage', y.occurred_at FROM y
-      JOIN workflow_emails w ON w.message_id = y.message_id
-      WHERE y.machine_reason IS NULL AND ((y.kind = 'open' AND w.opened_at IS NULL) OR (y.kind = 'click' AND w.clicked_at IS NULL))
-      ORDER BY y.message_id, y.kind, y.occurred_at
-      ON CONFLICT DO NOTHING
-    ), queued AS (
-      INSERT INTO rollup_queue (message_id, opens_human, opens_all, recount)
-      SELECT message_id, count(*) FILTER (WHERE kind = 'open' AND machine_reason IS NULL), count(*) FILTER (WHERE kind = 'open'), bool_or(kind = 'click')
-      FROM y GROUP BY message_id
-    )
+    ), rows AS (
+      SELECT *, machine_reason IS NULL AND i = min(i) FILTER (WHERE machine_reason IS NULL) OVER (PARTITION BY message_id, kind, link_number) AS offered
+      FROM classified
+    ), ${STORE_ROWS}
     SELECT found AS reclassify FROM stale`;
 
 // Turns the stored human clicks that the batch's bursts cover into machine clicks without a unique mark.

@@ -159,6 +159,16 @@ describe.each(drivers)('tracking events on %s', (driver) => {
     ]);
   });
 
+  it('marks one unique open in a batch of opens', async () => {
+    const message = await sentMessage();
+    const event = (kind: 'open' | 'click', linkNumber: number, machineReason?: 'head_request'): TrackingEvent => ({ messageId: message.id, kind, linkNumber, occurredAt: LATER, machineReason });
+    await writeTrackingEvents(database.db, [event('open', 0), event('click', 1, 'head_request'), event('open', 0), event('open', 0)]);
+
+    const events = await eventsOf(message.id);
+    expect(events).toHaveLength(4);
+    expect(events.filter((row) => row.isUnique).map((row) => [row.kind, row.machineReason])).toEqual([['open', null]]);
+  });
+
   it('records nothing for an invalid pixel token', async () => {
     const before = (await database.db.select().from(trackingEvents)).length;
     expect((await hit('/t/o/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(200);
