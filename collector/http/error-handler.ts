@@ -30,4 +30,4 @@ export function errorHandler(logger: Logger): ErrorHandler {
 }
 
 export const notFoundHandler: NotFoundHandler = (c) =>
-  c.json({ error: { code: 'not_found', message: `No route matches ${c.req.method} ${new URL(c.req.url).pathname}; check the path against the API reference.` } }, 404);
+  c.json({ error: { code: 'not_found', message: `No route matches ${c.req.method} ${new URL(c.req.url).pathname}; the routes are listed in README.md under Email API, Workflows and Embedding a form.` } }, 404);

@@ -70,6 +70,9 @@ describe.each(drivers)('request bodies of the wrong shape on %s', (driver) => {
   ])('campaign settings reject %s', async (_case, body, status, code, message) => {
     await expectRejected('PUT', '/v1/campaigns/flu-2026/settings', body, status, code, message);
   });
+  it('names the method and path of an unknown route', async () => {
+    await expectRejected('DELETE', '/v1/messages', '', 404, 'not_found', 'No route matches DELETE /v1/messages; the routes are listed in README.md under Email API, Workflows and Embedding a form.');
+  });
 });
 
 describe.each(drivers)('users add on %s', (driver) => {
