@@ -37,6 +37,9 @@ export const ALL_LINKS_WINDOW_MS = 2_000;
  * the statement writes nothing and returns that fact. The batch is then written in a
  * transaction that first reclassifies those stored clicks, so they lose
  * their unique mark before the batch offers new unique rows.
+ * NOTE: each statement sees only committed clicks, so two collector
+ * processes that write the clicks of one burst at the same moment may both
+ * store them as human clicks.
  */
 export async function writeTrackingEvents(db: Database, events: TrackingEvent[] | (() => TrackingEvent[])): Promise<void> {
   // Taking the batch after this turn of the event loop lets requests handled in the same turn join it.
