@@ -40,7 +40,10 @@ export interface CollectorConfig {
 
 /**
  * Reads the collector's settings. Every invalid value is reported with its
- * variable name and the expected form, before anything starts.
+ * variable name and the expected form, before anything starts. An empty
+ * variable counts as unset, as `VAR=` on a command line usually means: an
+ * empty HOST would otherwise listen on every interface, and an empty
+ * SEALPOST_DATA_DIR would put the database in the working folder.
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfig {
   const port = readInteger(env, 'PORT', 8787, 1, 65535);
@@ -49,15 +52,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
 
   return {
     port,
-    host: env.HOST ?? '127.0.0.1',
+    host: env.HOST || '127.0.0.1',
     publicOrigins,
-    dataDir: path.resolve(env.SEALPOST_DATA_DIR ?? 'data'),
+    dataDir: path.resolve(env.SEALPOST_DATA_DIR || 'data'),
     databaseUrl: env.DATABASE_URL || undefined,
     masterKey: env.SEALPOST_MASTER_KEY || undefined,
     maxSubmissionBytes: readInteger(env, 'SEALPOST_MAX_SUBMISSION_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     staffIdleMinutes: readInteger(env, 'SEALPOST_STAFF_IDLE_MINUTES', 15, 1, 24 * 60),
     staffSessionHours: readInteger(env, 'SEALPOST_STAFF_SESSION_HOURS', 12, 1, 7 * 24),
-    logLevel: env.LOG_LEVEL ?? 'info',
+    logLevel: env.LOG_LEVEL || 'info',
     workflowWorker: readSwitch(env, 'SEALPOST_WORKFLOW_WORKER', true),
     workflowPollMs: readInteger(env, 'SEALPOST_WORKFLOW_POLL_MS', 1000, 10, 600_000),
     workflowLeaseMs: readInteger(env, 'SEALPOST_WORKFLOW_LEASE_MS', 60_000, 1000, 3_600_000),
