@@ -70,7 +70,7 @@ async function writeOutput(out: string | undefined, result: CommandResult): Prom
   try {
     await writeFile(file, result.stdout);
   } catch (error) {
-    throw new UsageError(`Cannot write ${file}: ${describeWriteError(error as NodeJS.ErrnoException)}; choose a file in a folder that exists and that you can write to.`);
+    throw new UsageError(`Cannot write ${file}: ${describeFileError(error as NodeJS.ErrnoException, 'write')}; choose a file in a folder that exists and that you can write to.`);
   }
   return { ...result, stdout: `Wrote ${file}.\n` };
 }
@@ -86,7 +86,7 @@ async function createOutputFile(out: string): Promise<{ finish(result: CommandRe
   try {
     handle = await open(file, 'w', 0o600);
   } catch (error) {
-    throw new UsageError(`Cannot write ${file}: ${describeWriteError(error as NodeJS.ErrnoException)}; choose a file in a folder that exists and that you can write to.`);
+    throw new UsageError(`Cannot write ${file}: ${describeFileError(error as NodeJS.ErrnoException, 'write')}; choose a file in a folder that exists and that you can write to.`);
   }
 
   return {
@@ -102,20 +102,6 @@ async function createOutputFile(out: string): Promise<{ finish(result: CommandRe
   };
 }
 
-function describeWriteError(error: NodeJS.ErrnoException): string {
-  switch (error.code) {
-    case 'ENOENT':
-      return 'its folder does not exist';
-    case 'EISDIR':
-      return 'it is a folder, not a file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    default:
-      return error.message;
-  }
-}
-
 /** Reads files named on the command line here, because the collector may run in another folder. */
 async function completeRequest(request: CommandRequest): Promise<CommandRequest> {
   // Read here, because a running collector does not see this shell's environment.
@@ -127,7 +113,7 @@ async function completeRequest(request: CommandRequest): Promise<CommandRequest>
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`Cannot read ${file}: ${describeReadError(error as NodeJS.ErrnoException)}; check the path.`);
+    throw new UsageError(`Cannot read ${file}: ${describeFileError(error as NodeJS.ErrnoException, 'read')}; check the path.`);
   }
 
   // Some exporters, HL7's own examples among them, start JSON files with a UTF-8 byte order mark.
@@ -144,10 +130,12 @@ class UsageError extends Error {}
 
 const READ_ONLY = new Set<CommandRequest['name']>(['forms.list', 'submissions.list', 'submissions.show', 'submissions.export', 'audit.verify', 'audit.list', 'users.list', 'workflows.list', 'templates.list', 'apikeys.list']);
 
-function describeReadError(error: NodeJS.ErrnoException): string {
+// Says why a file could not be read or written. A missing path means a missing file when reading, and a
+// missing folder when writing, because writing creates the file.
+function describeFileError(error: NodeJS.ErrnoException, access: 'read' | 'write'): string {
   switch (error.code) {
     case 'ENOENT':
-      return 'the file does not exist';
+      return access === 'read' ? 'the file does not exist' : 'its folder does not exist';
     case 'EISDIR':
       return 'it is a folder, not a file';
     case 'EACCES':
