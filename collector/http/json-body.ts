@@ -16,14 +16,17 @@ export function jsonBody(maxBytes: number): MiddlewareHandler {
     await next();
   };
 
-  const limit = bodyLimit({
+  return every(contentType, limitBody(maxBytes));
+}
+
+/** Rejects a body larger than `maxBytes`, counted as it is read, with 413 before the handler runs. */
+export function limitBody(maxBytes: number): MiddlewareHandler {
+  return bodyLimit({
     maxSize: maxBytes,
     onError: () => {
       throw new HttpError(413, 'payload_too_large', `The body is larger than the limit of ${maxBytes} bytes; split it into several requests.`);
     },
   });
-
-  return every(contentType, limit);
 }
 
 /** Parses the request body as JSON, or throws 400 naming the expected shape. */
