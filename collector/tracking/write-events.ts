@@ -47,6 +47,23 @@ export async function writeTrackingEvents(db: Database, events: TrackingEvent[] 
   const batch = typeof events === 'function' ? events() : events;
   if (batch.length === 0) return;
 
+  // PostgreSQL breaks a deadlock between two writers by aborting one of them (a reclassify transaction holds
+  // a stored click's index entry while another writer's statement waits on it and holds a key the
+  // transaction then offers). The aborted batch wrote nothing, and its retry finds the other one committed.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await writeBatch(db, batch);
+      return;
+    } catch (error) {
+      if (attempt >= WRITE_ATTEMPTS || !isDeadlock(error)) throw error;
+    }
+  }
+}
+
+/** Attempts at writing a batch that PostgreSQL aborts to break a deadlock, before its hits fail. */
+export const WRITE_ATTEMPTS = 3;
+
+async function writeBatch(db: Database, batch: TrackingEvent[]): Promise<void> {
   // Without human clicks the rule has nothing to decide, and the shorter statement keeps the open path fast.
   if (!batch.some((event) => event.kind === 'click' && !event.machineReason)) {
     await runStatement(db, WRITE_CLASSIFIED, [JSON.stringify(classifiedRecords(batch))]);
@@ -62,6 +79,12 @@ export async function writeTrackingEvents(db: Database, events: TrackingEvent[] 
     do await runStatement(tx, RECLASSIFY_STORED_CLICKS, parameters);
     while (await writeUnlessStoredClicksChange(tx, parameters));
   });
+}
+
+// SQLSTATE 40P01 deadlock_detected, or 40001 serialization_failure, on the error or on the cause drizzle wraps.
+function isDeadlock(error: unknown): boolean {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  return [code, cause?.code].some((value) => value === '40P01' || value === '40001');
 }
 
 // Runs WRITE_EVENTS; true when it wrote nothing because stored clicks must be reclassified first.

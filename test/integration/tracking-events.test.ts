@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages, trackingEvents } from '../../collector/db/schema';
 import type { EmailKeys } from '../../collector/keys/email-keys';
 import { GroupCommit } from '../../collector/tracking/group-commit';
-import { writeTrackingEvents, type TrackingEvent } from '../../collector/tracking/write-events';
+import { WRITE_ATTEMPTS, writeTrackingEvents, type TrackingEvent } from '../../collector/tracking/write-events';
 import { apiHeaders, queueTrackedMessage } from '../support/email-fixtures';
 import { createTestCollector } from '../support/test-collector';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/test-databases';
@@ -167,6 +167,53 @@ describe.each(drivers)('tracking events on %s', (driver) => {
     const events = await eventsOf(message.id);
     expect(events).toHaveLength(4);
     expect(events.filter((row) => row.isUnique).map((row) => [row.kind, row.machineReason])).toEqual([['open', null]]);
+  });
+
+  // A database whose statements fail with the given SQLSTATE for the first `failures` calls.
+  function failingDatabase(code: string, failures: number) {
+    const calls = { count: 0 };
+    const db = new Proxy(database.db, {
+      get(target, property) {
+        // Without $client, runStatement sends every statement through execute.
+        if (property === '$client') return undefined;
+        if (property === 'execute') {
+          return async (query: Parameters<typeof target.execute>[0]) => {
+            if (calls.count++ < failures) throw Object.assign(new Error(`failed with ${code}`), { code });
+            return target.execute(query);
+          };
+        }
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    return { db, calls };
+  }
+
+  it('retries a batch a deadlock aborted', async () => {
+    const message = await sentMessage();
+    const { db, calls } = failingDatabase('40P01', 1);
+    await writeTrackingEvents(db, [{ messageId: message.id, kind: 'open', linkNumber: 0, occurredAt: LATER, machineReason: undefined }]);
+
+    expect(calls.count).toBe(2);
+    expect(await eventsOf(message.id)).toHaveLength(1);
+  });
+
+  it('gives up after three deadlocks', async () => {
+    const message = await sentMessage();
+    const { db, calls } = failingDatabase('40P01', 3);
+    await expect(writeTrackingEvents(db, [{ messageId: message.id, kind: 'open', linkNumber: 0, occurredAt: LATER, machineReason: undefined }])).rejects.toThrow('failed with 40P01');
+
+    expect(calls.count).toBe(WRITE_ATTEMPTS);
+    expect(await eventsOf(message.id)).toEqual([]);
+  });
+
+  it('does not retry other errors', async () => {
+    const message = await sentMessage();
+    const { db, calls } = failingDatabase('23505', 1);
+    await expect(writeTrackingEvents(db, [{ messageId: message.id, kind: 'open', linkNumber: 0, occurredAt: LATER, machineReason: undefined }])).rejects.toThrow('failed with 23505');
+
+    expect(calls.count).toBe(1);
+    expect(await eventsOf(message.id)).toEqual([]);
   });
 
   it('records nothing for an invalid pixel token', async () => {
