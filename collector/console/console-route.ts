@@ -2,9 +2,9 @@
  * The console's addresses, kept in the URL fragment: `#/audit`, or
  * `#/submissions/7K3M9QXD2BNP4R6T` for an open submission.
  *
- * The fragment fits the console better than the History API with paths:
- * the collector serves one page at /console, so no server route has to
- * know the console's pages, and browsers never send the fragment to the
+ * The fragment fits the console better than the History API with paths.
+ * The collector serves one page at /console, so no server route has to
+ * list the console's pages. Browsers never send the fragment to the
  * server, so a submission id stays out of request logs and proxies.
  *
  * Only a page and a submission id (the patient's receipt number, which is

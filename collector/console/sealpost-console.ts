@@ -120,7 +120,7 @@ export class SealpostConsole extends LitElement {
   @state() private view: View = 'inbox';
   @state() private submissionId = '';
   @state() private notice = '';
-  /** Why the page shown is not the one the URL asked for, or empty. */
+  /** Notice that the page shown is not the one the URL requested, or empty. */
   @state() private routeNotice = '';
   @state() private warningSeconds = 0;
   @state() private loadedViews = new Set<View>();
@@ -226,7 +226,7 @@ export class SealpostConsole extends LitElement {
   /**
    * Shows the page a URL fragment names. An empty fragment, an unknown
    * address or a page the role may not see shows the role's first page, and
-   * the URL is replaced to name the page shown; the last two add a notice.
+   * the URL is replaced to name the page shown. The last two add a notice.
    */
   private openRoute(hash: string): void {
     const role = this.user!.role;

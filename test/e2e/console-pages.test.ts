@@ -284,7 +284,7 @@ describe.skipIf(chromiumMissing !== undefined)('console pages in Chromium', () =
 
   it('returns to the page after the session expired', async () => {
     expect(page.url()).toBe(`${baseUrl}/console#/audit`);
-    // Dropping the cookie stands for an expired session: the server no longer knows the browser.
+    // Dropping the cookie stands for an expired session, because either way the request carries no valid session.
     await page.context().clearCookies();
     await page.reload();
 
