@@ -195,6 +195,16 @@ describe.skipIf(chromiumMissing !== undefined)('staff console in Chromium', () =
     await expect(page.getByText('The console has no page at this address').count()).resolves.toBe(0);
   });
 
+  it('reports a missing submission', async () => {
+    await page.goto(`${baseUrl}/console#/submissions/0000000000000000`);
+    await expectPage(page, 'Submission 0000-0000-0000-0000');
+    await expect(page.getByRole('alert').innerText()).resolves.toContain('No submission has the id "0000000000000000"');
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Back to submissions' }).click();
+    await expectPage(page, 'Submissions');
+  });
+
   it('signs out, clears the page and revokes the cookie', async () => {
     const [cookie] = await context.cookies(baseUrl);
     expect(cookie).toMatchObject({ name: 'sealpost_session', httpOnly: true, sameSite: 'Strict' });
