@@ -1,6 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
+import { formatReceipt } from '../../sdk/ids';
 import { ConsoleApi } from './api-client';
+import { formatRoute, parseRoute, type ConsoleRoute, type View } from './console-route';
 import { sharedStyles } from './console-styles';
 import { IdleTimer } from './idle-timer';
 import './sealpost-account';
@@ -13,8 +16,6 @@ import './sealpost-sign-in';
 import './sealpost-statistics';
 import './sealpost-submission';
 import './sealpost-users';
-
-type View = 'inbox' | 'submission' | 'consents' | 'audit' | 'statistics' | 'reports' | 'workflows' | 'forms' | 'users' | 'account';
 
 /** The sections shown to each role, in navigation order. */
 const SECTIONS: Record<SignedInUser['role'], [View, string][]> = {
@@ -43,6 +44,18 @@ const SECTIONS: Record<SignedInUser['role'], [View, string][]> = {
     ['account', 'Your account'],
   ],
 };
+
+/** Returns the name of a section as its button shows it. An open submission belongs to Submissions. */
+function sectionName(view: View): string {
+  const section = view === 'submission' ? 'inbox' : view;
+  return Object.values(SECTIONS).flat().find(([candidate]) => candidate === section)![1];
+}
+
+/** Returns whether a role may see a page. An open submission belongs to the Submissions page. */
+function roleMaySee(role: SignedInUser['role'], view: View): boolean {
+  const views = SECTIONS[role].map(([section]) => section);
+  return views.includes(view === 'submission' ? 'inbox' : view);
+}
 
 /**
  * Views whose code is loaded when first opened. Both draw charts with uPlot,
@@ -95,6 +108,10 @@ export class SealpostConsole extends LitElement {
         margin: 1rem auto;
         padding: 0 1rem;
       }
+      .route-notice p {
+        border-left: 4px solid #2f5d8a;
+        padding: 0.25rem 0.75rem;
+      }
     `,
   ];
 
@@ -103,6 +120,8 @@ export class SealpostConsole extends LitElement {
   @state() private view: View = 'inbox';
   @state() private submissionId = '';
   @state() private notice = '';
+  /** Notice that the page shown is not the one the URL requested, or empty. */
+  @state() private routeNotice = '';
   @state() private warningSeconds = 0;
   @state() private loadedViews = new Set<View>();
   @state() private viewLoadError = '';
@@ -119,13 +138,28 @@ export class SealpostConsole extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    window.addEventListener('popstate', this.onPopState);
     void this.resume();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener('popstate', this.onPopState);
     clearInterval(this.interval);
   }
+
+  override updated(): void {
+    document.title = `${this.pageTitle()} – Sealpost console`;
+  }
+
+  /**
+   * Shows the page that Back, Forward or an edited fragment names. While
+   * signed out the sign-in form stays, and signing in opens the page the
+   * URL names then.
+   */
+  private readonly onPopState = (): void => {
+    if (this.user) this.openRoute(location.hash);
+  };
 
   /** Picks up a session that a reload left open. */
   private async resume(): Promise<void> {
@@ -142,7 +176,7 @@ export class SealpostConsole extends LitElement {
   private start(user: SignedInUser, idleTimeoutSeconds: number): void {
     this.user = user;
     this.notice = '';
-    this.show(SECTIONS[user.role][0]![0]);
+    this.openRoute(location.hash);
     this.timer = new IdleTimer(idleTimeoutSeconds * 1000);
     this.timer.touch();
     clearInterval(this.interval);
@@ -169,30 +203,102 @@ export class SealpostConsole extends LitElement {
 
   private async signOut(): Promise<void> {
     await this.api.request('DELETE', '/session').catch(() => undefined);
+    // The next person to sign in starts on their own role's first page, not on the page left open.
+    history.replaceState(null, '', location.pathname + location.search);
     this.endSession('You are signed out.');
   }
 
-  /** Forgets the user and removes every view, so no decrypted answer stays in the page. */
+  /**
+   * Forgets the user and removes every view, so no decrypted answer stays in
+   * the page. The URL keeps its fragment, so after an expired session the
+   * next sign-in returns to the same page.
+   */
   private endSession(notice: string): void {
     clearInterval(this.interval);
     this.dialog?.close();
     this.timer = undefined;
     this.user = undefined;
     this.submissionId = '';
+    this.routeNotice = '';
     this.notice = notice;
   }
 
-  private show(view: View): void {
+  /**
+   * Shows the page a URL fragment names. An empty fragment, an unknown
+   * address or a page the role may not see shows the role's first page, and
+   * the URL is replaced to name the page shown. The last two add a notice.
+   */
+  private openRoute(hash: string): void {
+    const role = this.user!.role;
+    const landing: ConsoleRoute = { view: SECTIONS[role][0]![0] };
+    const requested = parseRoute(hash);
+
+    let route = landing;
+    let notice = '';
+    if (requested === 'unknown') notice = `The console has no page at this address, so it shows ${sectionName(landing.view)}.`;
+    else if (requested && !roleMaySee(role, requested.view)) notice = `The ${sectionName(requested.view)} page is not available to the ${role} role, so the console shows ${sectionName(landing.view)}.`;
+    else if (requested) route = requested;
+
+    if (route === landing) history.replaceState(null, '', formatRoute(landing));
+    this.show(route);
+
+    // The status region is rendered first and filled after, so screen readers announce the notice.
+    void this.updateComplete.then(() => (this.routeNotice = notice));
+  }
+
+  /** Moves to a page from the console's own buttons, as a new history entry. */
+  private go(route: ConsoleRoute): void {
+    const fragment = formatRoute(route);
+    if (location.hash !== fragment) history.pushState(null, '', fragment);
+    this.show(route);
+  }
+
+  private show(route: ConsoleRoute): void {
+    const view = route.view;
     this.view = view;
-    this.submissionId = '';
+    this.submissionId = route.submissionId ?? '';
     this.viewLoadError = '';
+    this.routeNotice = '';
+
     const load = LAZY_VIEWS[view];
     if (load && !this.loadedViews.has(view)) {
       load().then(
-        () => (this.loadedViews = new Set([...this.loadedViews, view])),
+        () => {
+          this.loadedViews = new Set([...this.loadedViews, view]);
+          void this.focusHeading(view);
+        },
         () => (this.viewLoadError = 'This page could not be loaded; check your connection and reload the console.'),
       );
+    } else if (view !== 'submission') {
+      // An open submission focuses its own heading once its answers are decrypted.
+      void this.focusHeading(view);
     }
+  }
+
+  /**
+   * Moves focus to the heading of the page just shown, so keyboard and
+   * screen reader users start there whether they came by button, Back,
+   * Forward, reload or a link.
+   */
+  private async focusHeading(view: View): Promise<void> {
+    await this.updateComplete;
+    const element = this.renderRoot.querySelector('main')?.lastElementChild;
+    if (this.view !== view || !(element instanceof LitElement)) return;
+
+    await element.updateComplete;
+    const heading = element.renderRoot.querySelector<HTMLElement>('h2');
+    if (!heading) return;
+    // tabindex -1 lets a script focus the heading without adding it to the Tab order.
+    heading.tabIndex = -1;
+    heading.focus();
+  }
+
+  /** Returns the name of the page shown, for the document title. */
+  private pageTitle(): string {
+    if (this.checking) return 'Loading';
+    if (!this.user) return 'Sign in';
+    if (this.view === 'submission') return `Submission ${formatReceipt(this.submissionId)}`;
+    return sectionName(this.view);
   }
 
   private renderNav(user: SignedInUser) {
@@ -201,7 +307,7 @@ export class SealpostConsole extends LitElement {
       <header>
         <h1>Sealpost console</h1>
         <nav aria-label="Console sections">
-          ${views.map(([view, label]) => html`<button class="secondary" aria-current=${this.view === view ? 'page' : 'false'} @click=${() => this.show(view)}>${label}</button>`)}
+          ${views.map(([view, label]) => html`<button class="secondary" aria-current=${this.view === view ? 'page' : 'false'} @click=${() => this.go({ view })}>${label}</button>`)}
         </nav>
         <div class="account">
           <span class="status">Signed in as ${user.role}</span>
@@ -214,11 +320,12 @@ export class SealpostConsole extends LitElement {
   private renderView() {
     switch (this.view) {
       case 'inbox':
-        return html`<sealpost-inbox .api=${this.api} @sealpost-open-submission=${(event: CustomEvent<{ id: string }>) => ((this.submissionId = event.detail.id), (this.view = 'submission'))}></sealpost-inbox>`;
+        return html`<sealpost-inbox .api=${this.api} @sealpost-open-submission=${this.openSubmission}></sealpost-inbox>`;
       case 'submission':
-        return html`<sealpost-submission .api=${this.api} submissionId=${this.submissionId} @sealpost-close-submission=${() => this.show('inbox')}></sealpost-submission>`;
+        // Keyed, so Back from one open submission to another loads the other one.
+        return keyed(this.submissionId, html`<sealpost-submission .api=${this.api} submissionId=${this.submissionId} @sealpost-close-submission=${() => this.go({ view: 'inbox' })}></sealpost-submission>`);
       case 'consents':
-        return html`<sealpost-consents .api=${this.api} @sealpost-open-submission=${(event: CustomEvent<{ id: string }>) => ((this.submissionId = event.detail.id), (this.view = 'submission'))}></sealpost-consents>`;
+        return html`<sealpost-consents .api=${this.api} @sealpost-open-submission=${this.openSubmission}></sealpost-consents>`;
       case 'audit':
         return html`<sealpost-audit .api=${this.api}></sealpost-audit>`;
       case 'statistics':
@@ -236,6 +343,8 @@ export class SealpostConsole extends LitElement {
         return this.view === 'reports' ? html`<sealpost-reports .api=${this.api}></sealpost-reports>` : html`<sealpost-workflows .api=${this.api}></sealpost-workflows>`;
     }
   }
+
+  private readonly openSubmission = (event: CustomEvent<{ id: string }>): void => this.go({ view: 'submission', submissionId: event.detail.id });
 
   private renderWarning() {
     return html`
@@ -256,7 +365,10 @@ export class SealpostConsole extends LitElement {
       </main>`;
     }
     return html`${this.renderNav(this.user)}
-      <main>${this.renderView()}</main>
+      <main>
+        <div class="route-notice" role="status">${this.routeNotice ? html`<p>${this.routeNotice}</p>` : nothing}</div>
+        ${this.renderView()}
+      </main>
       ${this.renderWarning()}`;
   }
 }

@@ -81,11 +81,13 @@ export class SealpostSubmission extends LitElement {
     this.error = '';
     try {
       this.opened = await this.api.request<OpenedSubmission>('GET', `/submissions/${encodeURIComponent(this.submissionId)}`);
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('h2')?.focus();
     } catch (error) {
       this.error = error instanceof ApiError ? error.message : 'The submission could not be opened; try again.';
     }
+
+    // Focus lands on the heading either way, so a link to a missing submission reads its heading, then the error.
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('h2')?.focus();
   }
 
   private close(): void {
@@ -163,7 +165,7 @@ export class SealpostSubmission extends LitElement {
   private renderOpened(opened: OpenedSubmission) {
     const { submission, form, answers } = opened;
     return html`
-      <h2 tabindex="-1">Submission <code>${formatReceipt(submission.id)}</code></h2>
+      ${this.renderHeading()}
       <p>
         ${localize(form.title, 'en')} (form ${submission.formId}, version ${submission.formVersion}), received
         <time datetime=${submission.receivedAt}>${new Date(submission.receivedAt).toLocaleString()}</time>, answered in ${opened.locale}.
@@ -174,9 +176,13 @@ export class SealpostSubmission extends LitElement {
     `;
   }
 
+  private renderHeading() {
+    return html`<h2 tabindex="-1">Submission <code>${formatReceipt(this.submissionId)}</code></h2>`;
+  }
+
   private renderBody() {
     if (this.opened) return this.renderOpened(this.opened);
-    if (this.error) return nothing;
+    if (this.error) return html`${this.renderHeading()}<p class="error" role="alert">${this.error}</p>`;
     return html`<p class="status" role="status">Decrypting the submission…</p>`;
   }
 
@@ -188,7 +194,6 @@ export class SealpostSubmission extends LitElement {
     return html`
       <div class="actions"><button class="secondary" @click=${this.close}>Back to submissions</button>${exports}</div>
       <p class="status" role="status">${this.exportStatus}</p>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${this.renderBody()}
     `;
   }

@@ -12,6 +12,7 @@ import { sampleTemplate } from '../support/workflow-harness';
 
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 const ADMIN = { email: 'ines.moreau@clinic.example', password: 'admin initial password 2026' };
+const ADMIN_NEW_PASSWORD = 'a brand new admin passphrase';
 /** Columns of the report's split table: the split value, four counts and four rates. */
 const COLUMN_COUNT = 9;
 const BROWSER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -27,6 +28,8 @@ describe.skipIf(chromiumMissing !== undefined)('console pages in Chromium', () =
   let page: Page;
   let baseUrl: string;
   let apiHeaders: Record<string, string>;
+  /** The admin's TOTP secret, set up at the first sign-in. */
+  let secret: string;
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
@@ -73,7 +76,7 @@ describe.skipIf(chromiumMissing !== undefined)('console pages in Chromium', () =
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Set up your authenticator app' }).waitFor();
 
-    const secret = (await page.locator('code').first().textContent())!.trim();
+    secret = (await page.locator('code').first().textContent())!.trim();
     await page.getByLabel('Authenticator code').fill(totpCode(secret, new Date()));
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Submissions' }).waitFor();
@@ -255,8 +258,8 @@ describe.skipIf(chromiumMissing !== undefined)('console pages in Chromium', () =
   it('changes the own password with the current one', async () => {
     await page.getByRole('button', { name: 'Your account' }).click();
     await page.getByLabel('Current password').fill('not the password at all');
-    await page.getByLabel('New password', { exact: true }).fill('a brand new admin passphrase');
-    await page.getByLabel('New password again').fill('a brand new admin passphrase');
+    await page.getByLabel('New password', { exact: true }).fill(ADMIN_NEW_PASSWORD);
+    await page.getByLabel('New password again').fill(ADMIN_NEW_PASSWORD);
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByText('The current password is wrong').waitFor();
 
@@ -279,6 +282,25 @@ describe.skipIf(chromiumMissing !== undefined)('console pages in Chromium', () =
     expect(cspViolations).toEqual([]);
   });
 
+  it('returns to the page after the session expired', async () => {
+    expect(page.url()).toBe(`${baseUrl}/console#/audit`);
+    // Dropping the cookie stands for an expired session, because either way the request carries no valid session.
+    await page.context().clearCookies();
+    await page.reload();
+
+    await page.getByLabel('Email address').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN_NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // The first sign-in used an earlier 30-second step; the next step's code is accepted (one step of drift) and unused.
+    await page.getByLabel('Authenticator code').fill(totpCode(secret, new Date(Date.now() + 30_000)));
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    await page.getByText(/Hash chain intact/).waitFor();
+    await expect.poll(() => focusedHeading(page)).toBe('Audit log');
+    await expect(page.title()).resolves.toBe('Audit log – Sealpost console');
+    expect(page.url()).toBe(`${baseUrl}/console#/audit`);
+  });
+
   it('shows an analyst only statistics pages', async () => {
     await page.getByRole('button', { name: 'Users' }).click();
     await page.getByLabel('Email address').fill('lena.fischer@clinic.example');
@@ -286,8 +308,9 @@ describe.skipIf(chromiumMissing !== undefined)('console pages in Chromium', () =
     await page.getByRole('button', { name: 'Add account' }).click();
     const password = (await page.locator('code.secret').textContent())!.trim();
 
+    // A link to a reviewer's page: the analyst lands on Reports, and the URL names the page shown.
     const analystPage = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await analystPage.goto(`${baseUrl}/console`);
+    await analystPage.goto(`${baseUrl}/console#/submissions/7K3M9QXD2BNP4R6T`);
     await analystPage.getByLabel('Email address').fill('lena.fischer@clinic.example');
     await analystPage.getByLabel('Password').fill(password);
     await analystPage.getByRole('button', { name: 'Sign in' }).click();
@@ -296,11 +319,25 @@ describe.skipIf(chromiumMissing !== undefined)('console pages in Chromium', () =
     await analystPage.getByRole('button', { name: 'Continue' }).click();
 
     await analystPage.getByRole('heading', { name: 'Totals' }).waitFor();
+    await analystPage.getByRole('status').getByText('The Submissions page is not available to the analyst role, so the console shows Reports.').waitFor();
+    expect(analystPage.url()).toBe(`${baseUrl}/console#/reports`);
+    await expect.poll(() => focusedHeading(analystPage)).toBe('Deliverability');
+    await expect(analystPage.title()).resolves.toBe('Reports – Sealpost console');
+    expect(await axeViolations(analystPage)).toEqual([]);
     const sections = await analystPage.getByRole('navigation', { name: 'Console sections' }).getByRole('button').allInnerTexts();
     expect(sections).toEqual(['Reports', 'Workflows', 'Statistics', 'Your account']);
     await analystPage.close();
   });
 });
+
+/** Returns the text of the focused heading, looking into shadow roots, or what is focused instead. */
+async function focusedHeading(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active?.tagName === 'H2' ? (active.textContent ?? '').trim() : `${active?.tagName ?? 'nothing'} is focused, not a heading`;
+  });
+}
 
 /** Runs axe-core in the page and returns every violation as `rule: selectors`. */
 async function axeViolations(page: Page): Promise<string[]> {

@@ -116,6 +116,8 @@ describe.skipIf(chromiumMissing !== undefined)('staff console in Chromium', () =
     expect(text).toContain(`Date of birth ${answers['date-of-birth']}`);
     expect(text).toContain('Phone No answer');
     expect(text).toContain('Preferred way to contact you Phone');
+    await expectPage(page, `Submission ${formatReceipt(receipt.id)}`);
+    expect(page.url()).toBe(`${baseUrl}/console#/submissions/${receipt.id}`);
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-submission.png') });
   });
@@ -136,12 +138,80 @@ describe.skipIf(chromiumMissing !== undefined)('staff console in Chromium', () =
     expect(cli.stdout).toMatch(new RegExp(`${REVIEWER.email.replace(/\./g, '\\.')}\\s+submission\\.decrypt\\s+submission ${receipt.id.match(/.{4}/g)!.join('-')}`));
   });
 
+  it('moves back and forward between pages', async () => {
+    const submission = `Submission ${formatReceipt(receipt.id)}`;
+    await expectPage(page, 'Audit log');
+
+    await page.goBack();
+    await expectPage(page, submission);
+    await page.goBack();
+    await expectPage(page, 'Submissions');
+    expect(page.url()).toBe(`${baseUrl}/console#/submissions`);
+
+    await page.goForward();
+    await expectPage(page, submission);
+    await page.goForward();
+    await expectPage(page, 'Audit log');
+  });
+
+  it('reloads on the same page', async () => {
+    const submission = `Submission ${formatReceipt(receipt.id)}`;
+    await page.goBack();
+    await expectPage(page, submission);
+
+    await page.reload();
+    await expectPage(page, submission);
+    const text = (await page.locator('sealpost-submission dl').innerText()).replace(/\s+/g, ' ');
+    expect(text).toContain(`Full name ${answers['full-name']}`);
+    expect(await accessibilityViolations(page)).toEqual([]);
+  });
+
+  it('opens pages from direct URLs', async () => {
+    await page.goto('about:blank');
+    await page.goto(`${baseUrl}/console#/consents`);
+    await expectPage(page, 'Consent ledger');
+
+    // The receipt number as the patient reads it, in groups of four, opens the same submission.
+    await page.goto(`${baseUrl}/console#/submissions/${formatReceipt(receipt.id)}`);
+    await expectPage(page, `Submission ${formatReceipt(receipt.id)}`);
+    expect(await accessibilityViolations(page)).toEqual([]);
+  });
+
+  it('shows the first page for other URLs', async () => {
+    await page.goto(`${baseUrl}/console#/users`);
+    await expectPage(page, 'Submissions');
+    await page.getByRole('status').getByText('The Users page is not available to the reviewer role, so the console shows Submissions.').waitFor();
+    expect(page.url()).toBe(`${baseUrl}/console#/submissions`);
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await page.goto(`${baseUrl}/console#/submissions/not-a-receipt`);
+    await expectPage(page, 'Submissions');
+    await page.getByRole('status').getByText('The console has no page at this address, so it shows Submissions.').waitFor();
+    expect(page.url()).toBe(`${baseUrl}/console#/submissions`);
+
+    // The notice belongs to the page it explains and goes with the next move.
+    await page.getByRole('button', { name: 'Audit log' }).click();
+    await expectPage(page, 'Audit log');
+    await expect(page.getByText('The console has no page at this address').count()).resolves.toBe(0);
+  });
+
+  it('reports a missing submission', async () => {
+    await page.goto(`${baseUrl}/console#/submissions/0000000000000000`);
+    await expectPage(page, 'Submission 0000-0000-0000-0000');
+    await expect(page.getByRole('alert').innerText()).resolves.toContain('No submission has the id "0000000000000000"');
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Back to submissions' }).click();
+    await expectPage(page, 'Submissions');
+  });
+
   it('signs out, clears the page and revokes the cookie', async () => {
     const [cookie] = await context.cookies(baseUrl);
     expect(cookie).toMatchObject({ name: 'sealpost_session', httpOnly: true, sameSite: 'Strict' });
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You are signed out.').waitFor();
+    expect(page.url()).toBe(`${baseUrl}/console`);
     expect(await page.locator('body').innerText()).not.toContain(answers['full-name']);
     expect(await page.evaluate(() => document.cookie)).toBe('');
 
@@ -174,6 +244,30 @@ describe.skipIf(chromiumMissing !== undefined)('staff console in Chromium', () =
     await idlePage.close();
   });
 });
+
+/**
+ * Checks that the console shows the page with this heading, that focus is
+ * on the heading, that the document title names it, and that the URL
+ * contains none of the test patient's free-text answers.
+ */
+async function expectPage(page: Page, heading: string): Promise<void> {
+  await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+  await expect.poll(() => focusedText(page)).toBe(heading);
+  await expect.poll(() => page.title()).toBe(`${heading} – Sealpost console`);
+
+  // Choice answers such as "yes" are left out: a random receipt id may contain them by chance.
+  const url = decodeURIComponent(page.url()).toLowerCase();
+  for (const value of [answers['full-name'], answers['date-of-birth'], answers.email, answers.reason]) expect(url).not.toContain(value.toLowerCase());
+}
+
+/** Returns the tag and text of the focused element, looking into shadow roots. */
+async function focusedText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active?.tagName === 'H2' ? (active.textContent ?? '').replace(/\s+/g, ' ').trim() : `${active?.tagName ?? 'nothing'} is focused, not a heading`;
+  });
+}
 
 /**
  * Runs axe-core in the page and returns the serious and critical violations
