@@ -70,7 +70,7 @@ async function writeBatch(db: Database, batch: TrackingEvent[]): Promise<void> {
     return;
   }
 
-  const parameters = [JSON.stringify(batch.map(record)), ALL_LINKS_WINDOW_MS];
+  const parameters = [JSON.stringify(ruleRecords(batch)), ALL_LINKS_WINDOW_MS];
   if (!(await writeUnlessStoredClicksChange(db, parameters))) return;
 
   await db.transaction(async (tx) => {
@@ -109,18 +109,37 @@ function classifiedRecords(batch: TrackingEvent[]) {
   });
 }
 
-// The statements below share two parameters: $1, the batch as a JSON array of records whose `i` is the
-// position in the batch; $2, the every-link window in milliseconds.
+// Records for the every-link rule. Each human click carries `batch_links`: the links of the batch's earlier
+// clicks on its message within the window before it. Working them out here keeps the statement from scanning
+// the whole batch once per click and link.
+function ruleRecords(batch: TrackingEvent[]) {
+  const clicksByMessage = new Map<string, number[]>();
+  return batch.map((event, index) => {
+    const base = record(event, index);
+    if (event.kind !== 'click') return { ...base, batch_links: [] };
+
+    const earlier = clicksByMessage.get(event.messageId) ?? [];
+    const end = event.occurredAt.getTime();
+    const links = event.machineReason ? [] : earlier.filter((other) => batch[other]!.occurredAt.getTime() >= end - ALL_LINKS_WINDOW_MS && batch[other]!.occurredAt.getTime() <= end).map((other) => batch[other]!.linkNumber);
+    clicksByMessage.set(event.messageId, [...earlier, index]);
+    return { ...base, batch_links: [...new Set(links)] };
+  });
+}
+
+// The statements below share two parameters: $1, the batch as ruleRecords returns it, where `i` is the position
+// in the batch; $2, the every-link window in milliseconds.
 //
 // The every-link rule: a human click that, with the clicks of the window before it (stored ones and the
 // batch's earlier ones, human or machine), covers every link of a message with two or more links is a burst.
 // The burst makes that click and the human clicks of its window machine clicks, stored ones included. A burst
 // is found as a click for which no other link of its message lacks a click in the window: one probe of the
-// (message, kind, link, time) index per other link, however many clicks the window holds.
+// (message, kind, link, time) index per other link, however many clicks the window holds. burst_clicks are the
+// stored human clicks that the bursts cover, found with one scan per message over the span of its bursts
+// rather than one per burst, because a scanner's batch may hold hundreds of bursts of one message.
 const BATCH_AND_BURSTS = `
     x AS (
       SELECT * FROM jsonb_to_recordset($1::jsonb)
-        AS x(i integer, message_id text, kind text, link_number integer, occurred_at timestamptz, machine_reason text)
+        AS x(i integer, message_id text, kind text, link_number integer, occurred_at timestamptz, machine_reason text, batch_links integer[])
     ), multi_link AS (
       SELECT message_id FROM tracking_links
       WHERE link_number > 0 AND message_id IN (SELECT message_id FROM x WHERE kind = 'click' AND machine_reason IS NULL)
@@ -132,14 +151,20 @@ const BATCH_AND_BURSTS = `
         AND NOT EXISTS (
           SELECT 1 FROM tracking_links l
           WHERE l.message_id = c.message_id AND l.link_number > 0 AND l.link_number <> c.link_number
-            AND NOT EXISTS (
-              SELECT 1 FROM x k
-              WHERE k.message_id = c.message_id AND k.kind = 'click' AND k.link_number = l.link_number AND k.i < c.i
-                AND k.occurred_at >= c.occurred_at - $2::integer * interval '1 millisecond' AND k.occurred_at <= c.occurred_at)
+            AND l.link_number <> ALL (c.batch_links)
             AND NOT EXISTS (
               SELECT 1 FROM tracking_events e
               WHERE e.message_id = c.message_id AND e.kind = 'click' AND e.link_number = l.link_number
                 AND e.occurred_at >= c.occurred_at - $2::integer * interval '1 millisecond' AND e.occurred_at <= c.occurred_at))
+    ), burst_ranges AS (
+      SELECT message_id, min(window_start) AS range_start, max(window_end) AS range_end FROM bursts GROUP BY message_id
+    ), burst_clicks AS (
+      SELECT e.id FROM burst_ranges r
+      JOIN tracking_events e ON e.message_id = r.message_id AND e.kind = 'click' AND e.machine_reason IS NULL
+       AND e.occurred_at >= r.range_start AND e.occurred_at <= r.range_end
+      WHERE EXISTS (
+        SELECT 1 FROM bursts b
+        WHERE b.message_id = e.message_id AND e.occurred_at >= b.window_start AND e.occurred_at <= b.window_end)
     )`;
 
 // Stores the rows of a CTE named `rows` (message_id, kind, link_number, occurred_at, machine_reason, offered).
@@ -191,11 +216,7 @@ const WRITE_CLASSIFIED = `
 // human event of each message, kind and link.
 const WRITE_EVENTS = `
     WITH ${BATCH_AND_BURSTS}, stale AS (
-      SELECT EXISTS (
-        SELECT 1 FROM bursts b JOIN tracking_events e
-          ON e.message_id = b.message_id AND e.kind = 'click' AND e.machine_reason IS NULL
-         AND e.occurred_at >= b.window_start AND e.occurred_at <= b.window_end
-      ) AS found
+      SELECT EXISTS (SELECT 1 FROM burst_clicks) AS found
     ), classified AS (
       SELECT x.i, x.message_id, x.kind, x.link_number, x.occurred_at,
              COALESCE(x.machine_reason, CASE WHEN x.kind = 'click' AND EXISTS (
@@ -213,6 +234,4 @@ const WRITE_EVENTS = `
 const RECLASSIFY_STORED_CLICKS = `
     WITH ${BATCH_AND_BURSTS}
     UPDATE tracking_events SET machine_reason = 'all_links_at_once', is_unique = false
-    FROM bursts b
-    WHERE tracking_events.message_id = b.message_id AND tracking_events.kind = 'click' AND tracking_events.machine_reason IS NULL
-      AND tracking_events.occurred_at >= b.window_start AND tracking_events.occurred_at <= b.window_end`;
+    WHERE id IN (SELECT id FROM burst_clicks)`;
