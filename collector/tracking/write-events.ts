@@ -22,6 +22,14 @@ export interface TrackingEvent {
 export const ALL_LINKS_WINDOW_MS = 2_000;
 
 /**
+ * How long after a human click its workflow engage job waits: the window in
+ * which a later click can still turn it into a scanner's, plus a second for
+ * that click's batch to commit. The job then acts only if the message still
+ * has a human click (see workflows/event-jobs.ts).
+ */
+export const ENGAGE_CLICK_DELAY_MS = ALL_LINKS_WINDOW_MS + 1_000;
+
+/**
  * Writes a batch of events, usually in one statement and its own
  * transaction. The statement applies the every-link rule, inserts every row,
  * queues the engage jobs of workflow emails and queues the messages for the
@@ -173,7 +181,8 @@ const BATCH_AND_BURSTS = `
 // offered as unique. One that loses to an earlier or concurrent writer is stored as a repeat, in the same
 // statement. Offered rows go in (message, kind, link) order, so concurrent batches wait on each other in one
 // order. The same statement queues an engage job (see workflows/event-jobs.ts) for the first human open or
-// click of each workflow email, so the event reaches the workflow engine as durably as it is stored. It also
+// click of each workflow email, so the event reaches the workflow engine as durably as it is stored; a click's
+// job is due ENGAGE_CLICK_DELAY_MS later. It also
 // adds one rollup_queue row per message, with its opens to add, or asking for a recount when the batch has
 // clicks (see reports/rollup-queue.ts).
 const STORE_ROWS = `
@@ -191,7 +200,9 @@ const STORE_ROWS = `
          OR NOT EXISTS (SELECT 1 FROM won WHERE won.message_id = rows.message_id AND won.kind = rows.kind AND won.link_number = rows.link_number)
     ), engaged AS (
       INSERT INTO workflow_jobs (run_id, step_id, kind, due_at)
-      SELECT DISTINCT ON (rows.message_id, rows.kind) rows.message_id, rows.kind, 'engage', rows.occurred_at FROM rows
+      SELECT DISTINCT ON (rows.message_id, rows.kind) rows.message_id, rows.kind, 'engage',
+             rows.occurred_at + CASE WHEN rows.kind = 'click' THEN ${ENGAGE_CLICK_DELAY_MS} ELSE 0 END * interval '1 millisecond'
+      FROM rows
       JOIN workflow_emails w ON w.message_id = rows.message_id
       WHERE rows.machine_reason IS NULL AND ((rows.kind = 'open' AND w.opened_at IS NULL) OR (rows.kind = 'click' AND w.clicked_at IS NULL))
       ORDER BY rows.message_id, rows.kind, rows.occurred_at

@@ -1,3 +1,5 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { trackingEvents } from '../db/schema';
 import { completeJob, scheduleJob, type Job } from './job-queue';
 import { receiveEmailEngagement, receiveFormSubmission } from './receive-event';
 import type { Transaction } from './transaction';
@@ -24,7 +26,10 @@ export async function queueFormTrigger(tx: Transaction, event: { formId: string;
  */
 export async function runEventJob(engine: WorkflowEngine, job: Job): Promise<boolean> {
   if (job.kind === 'engage') {
-    await receiveEmailEngagement(engine, { messageId: job.runId, kind: job.stepId === 'click' ? 'clicked' : 'opened', repeat: true });
+    // A click that a later click of the same burst turned into a scanner's no longer engages anyone.
+    if (job.stepId !== 'click' || (await hasHumanClick(engine, job.runId))) {
+      await receiveEmailEngagement(engine, { messageId: job.runId, kind: job.stepId === 'click' ? 'clicked' : 'opened', repeat: true });
+    }
   } else {
     const payload = job.payload ?? {};
     if (!payload.formId || !payload.submissionId || !payload.contactId) throw new Error(`Trigger job ${job.id} lacks formId, submissionId or contactId in its payload.`);
@@ -32,4 +37,13 @@ export async function runEventJob(engine: WorkflowEngine, job: Job): Promise<boo
   }
 
   return engine.db.transaction((tx) => completeJob(tx, engine, job));
+}
+
+async function hasHumanClick(engine: WorkflowEngine, messageId: string): Promise<boolean> {
+  const rows = await engine.db
+    .select({ id: trackingEvents.id })
+    .from(trackingEvents)
+    .where(and(eq(trackingEvents.messageId, messageId), eq(trackingEvents.kind, 'click'), isNull(trackingEvents.machineReason)))
+    .limit(1);
+  return rows.length > 0;
 }

@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptField } from '../../collector/keys/field-encryption';
-import { emailTemplates, messages, workflowJobs } from '../../collector/db/schema';
+import { emailTemplates, messages, trackingEvents, workflowJobs } from '../../collector/db/schema';
 import { fieldContext } from '../../collector/email/prepare-message';
 import { publishTemplate } from '../../collector/templates/template-store';
-import { writeTrackingEvents } from '../../collector/tracking/write-events';
+import { ENGAGE_CLICK_DELAY_MS, writeTrackingEvents } from '../../collector/tracking/write-events';
 import { receiveApiEvent } from '../../collector/workflows/receive-event';
 import { databaseFingerprint } from '../support/table-counts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/test-databases';
@@ -120,6 +120,28 @@ describe.each(drivers)('workflow emails on %s', (driver) => {
 
     await harness.advance(3 * DAY + 1000);
     expect((await harness.steps(machine.runId))['wait-open']).toBe('timed_out');
+  });
+
+  it('a click engages after the every-link window, and only if it stayed human', async () => {
+    const kept = await greet({ clinic: 'North' });
+    const scanned = await greet({ clinic: 'North' });
+    const now = harness.clock.now();
+    await writeTrackingEvents(database.db, [
+      { messageId: kept.message.id, kind: 'click', linkNumber: 1, occurredAt: now, machineReason: undefined },
+      { messageId: scanned.message.id, kind: 'click', linkNumber: 1, occurredAt: now, machineReason: undefined },
+    ]);
+
+    // Before the window ends a later click may still make either a scanner's, so nothing runs yet.
+    await harness.drain();
+    expect(await database.db.select().from(workflowJobs).where(eq(workflowJobs.kind, 'engage'))).toHaveLength(2);
+
+    // The every-link rule reclassifies one of them, as a burst on a message with more links would.
+    await database.db.update(trackingEvents).set({ machineReason: 'all_links_at_once', isUnique: false }).where(eq(trackingEvents.messageId, scanned.message.id));
+    await harness.advance(ENGAGE_CLICK_DELAY_MS);
+
+    expect(await database.db.select().from(workflowJobs).where(eq(workflowJobs.kind, 'engage'))).toEqual([]);
+    expect((await harness.emails(kept.runId))[0]!.clickedAt).not.toBeNull();
+    expect((await harness.emails(scanned.runId))[0]!.clickedAt).toBeNull();
   });
 
   it('a template value the contact lacks fails the step and queues nothing', async () => {
