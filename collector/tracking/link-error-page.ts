@@ -4,8 +4,8 @@
  * to load and no token or other identifier in it.
  */
 
-/** Kind of failure of a tracked link: an unknown token, or an unreachable database. */
-export type LinkFailure = 'notFound' | 'unavailable';
+/** Kind of failure of a tracked link: an unknown token, an unreachable database, or another server error. */
+export type LinkFailure = 'notFound' | 'unavailable' | 'failed';
 
 interface PageText {
   title: string;
@@ -31,6 +31,16 @@ const LINK_FAILURE_TEXT: Record<LinkFailure, { en: PageText; es: PageText }> = {
     es: {
       title: 'Este enlace no se puede abrir en este momento',
       body: 'Un problema temporal del servidor impide abrir este enlace. Espere un minuto y vuelva a abrir el enlace desde el correo electrónico.',
+    },
+  },
+  failed: {
+    en: {
+      title: 'This link could not be opened',
+      body: 'An error on the server stopped this link from opening. Open the link again later from the email. If it keeps failing, contact the sender of the email.',
+    },
+    es: {
+      title: 'No se pudo abrir este enlace',
+      body: 'Un error del servidor impidió abrir este enlace. Vuelva a abrirlo más tarde desde el correo electrónico. Si sigue fallando, comuníquese con quien le envió el correo.',
     },
   },
 };
@@ -67,7 +77,7 @@ export type LinkFailurePages = Record<LinkFailure, { en: string; es: string }>;
  */
 export function buildLinkFailurePages(): LinkFailurePages {
   const build = (failure: LinkFailure) => ({ en: linkFailurePage(failure, 'en'), es: linkFailurePage(failure, 'es') });
-  return { notFound: build('notFound'), unavailable: build('unavailable') };
+  return { notFound: build('notFound'), unavailable: build('unavailable'), failed: build('failed') };
 }
 
 function linkFailurePage(failure: LinkFailure, first: 'en' | 'es'): string {

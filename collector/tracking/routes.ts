@@ -18,7 +18,7 @@ import { writeTrackingEvents, type TrackingEvent } from './write-events';
  * the hit is stored. A hit that cannot be stored is never answered as if it
  * were: the pixel still sends its image, with 503 and Retry-After when the
  * database is unreachable (500 otherwise), and a click answers 503 with
- * Retry-After instead of redirecting. A click that fails with 404 or 503
+ * Retry-After instead of redirecting. A click that fails with 404, 500 or 503
  * returns a page in English and Spanish, built at start-up, to a browser
  * whose Accept names text/html, and the JSON error to any other client.
  * Machine hits are stored with their reason and get the same response.
@@ -55,7 +55,7 @@ export function trackingRoutes(ctx: AppContext) {
    * Returns the page for a failed click to a browser, which names text/html
    * in Accept, and undefined to any other client, which gets the JSON error.
    */
-  function failurePage(c: Context<AppEnv>, failure: LinkFailure, status: 404 | 503, headers: Record<string, string> = {}): Response | undefined {
+  function failurePage(c: Context<AppEnv>, failure: LinkFailure, status: 404 | 500 | 503, headers: Record<string, string> = {}): Response | undefined {
     if (!acceptsHtml(c.req.header('accept'))) return undefined;
 
     const page = failurePages[failure][prefersSpanish(c.req.header('accept-language')) ? 'es' : 'en'];
@@ -84,7 +84,13 @@ export function trackingRoutes(ctx: AppContext) {
         if (link && link.linkNumber !== 0 && link.destination) await record(c, link, 'click');
       } catch (error) {
         // Redirecting without storing the click would acknowledge a hit that is then lost.
-        if (!isDatabaseUnavailable(error)) throw error;
+        if (!isDatabaseUnavailable(error)) {
+          // A browser gets a page it can show; other clients get the JSON error, which the app's handler logs.
+          const page = failurePage(c, 'failed', 500);
+          if (!page) throw error;
+          logFailure(c, 'click', error);
+          return page;
+        }
         logFailure(c, 'click', error);
 
         const retryAfter = { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) };

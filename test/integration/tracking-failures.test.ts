@@ -113,6 +113,22 @@ describe.each(drivers)('tracking hits that cannot be stored on %s', (driver) => 
     expect(await storedEvents()).toBe(before);
   });
 
+  it('shows a browser a bilingual page on other failures', async () => {
+    await failInserts('XX000');
+    const before = await storedEvents();
+    const response = await app.request(`/t/c/${message.clickTokens[0]}`, { headers: { 'user-agent': READER, accept: 'text/html,*/*;q=0.8', 'accept-language': 'en-US,en;q=0.9' } });
+
+    expect(response.status).toBe(500);
+    expect(response.headers.get('location')).toBeNull();
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const page = await response.text();
+    expect(page).toContain('<html lang="en">');
+    expect(page).toContain('This link could not be opened');
+    expect(page).toContain('No se pudo abrir este enlace');
+    expect(page).not.toContain(message.clickTokens[0]!);
+    expect(await storedEvents()).toBe(before);
+  });
+
   it('sends 200 for a forged pixel token', async () => {
     await failInserts('57P01');
     await expectPixel(await hit('/t/o/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), 200);
