@@ -6,7 +6,7 @@ import { HttpError } from '../http/http-error';
 /** Zone of a report when the request has no `tz`. */
 export const DEFAULT_TIME_ZONE = 'UTC';
 
-/** Tells whether Node's Intl knows `name` as a time zone; names with spaces, commas or quotes never pass. */
+/** Returns whether Node's Intl accepts `name` as a time zone. Names with spaces, commas or quotes are rejected. */
 export function isReportTimeZone(name: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return false;
   try {
@@ -17,7 +17,7 @@ export function isReportTimeZone(name: string): boolean {
   }
 }
 
-/** The 400 for a `tz` that is not an IANA time zone, the same on every report route. */
+/** Builds the 400 for a `tz` that is not an IANA time zone, the same on every report route. */
 export function invalidTimeZone(name: string): HttpError {
   return new HttpError(400, 'invalid_tz', `tz ${JSON.stringify(name)} is not an IANA time zone; use a name such as America/New_York, Asia/Kolkata or UTC, or leave tz out for ${DEFAULT_TIME_ZONE}.`);
 }
@@ -40,7 +40,7 @@ export async function canonicalTimeZone(db: Pick<Database, 'execute'>, name: str
     const [row] = rowsOf(await db.execute(sql`SELECT set_config('TimeZone', ${name}, true) AS name`));
     return String(row!.name);
   } catch (error) {
-    // 22023 invalid_parameter_value: a zone that Intl knows but this database's zone files do not.
+    // 22023 invalid_parameter_value: a zone that Intl accepts but this database's zone files lack.
     if (sqlState(error) === '22023') throw invalidTimeZone(name);
     throw error;
   }

@@ -11,7 +11,7 @@ const STAFF_ACTOR = /^staff:(.+)$/;
  * account's email address for `staff:<id>`, the actor itself otherwise (CLI
  * users, system jobs, API keys, and accounts that no longer exist). The log
  * keeps the stable id, because an address can change and the hash chain
- * covers the actor; the name is looked up when the log is shown.
+ * covers the actor. The name is looked up when the log is shown.
  */
 export async function nameActors(db: Database, keys: StaffKeys, actors: Iterable<string>): Promise<Map<string, string>> {
   const names = new Map<string, string>();

@@ -42,9 +42,9 @@ export async function acceptSubmission(db: Database, custody: KeyCustody, formId
   const envelope = parseEnvelope(body);
   const jweSha256 = createHash('sha256').update(envelope.jwe).digest('hex');
 
-  // A replay is answered before any decryption, so a retry costs one lookup. It is answered before the
-  // contact token is checked too: a patient whose acknowledgement was lost retries with the same token,
-  // which may have expired since, and must still get the receipt of the stored submission.
+  // A replay gets its receipt before any decryption, so a retry costs one lookup. The contact token is
+  // checked after it, because a patient whose acknowledgement was lost retries with the same token, which
+  // may have expired since, and must still get the receipt of the stored submission.
   const earlier = await findByIdempotencyKey(db, formId, envelope.idempotencyKey);
   if (earlier) return replayOrConflict(earlier, jweSha256, envelope.idempotencyKey);
 

@@ -45,7 +45,7 @@ export const ENGAGE_CLICK_DELAY_MS = ALL_LINKS_WINDOW_MS + 1_000;
  * the statement writes nothing and returns that fact. The batch is then written in a
  * transaction that first reclassifies those stored clicks, so they lose
  * their unique mark before the batch offers new unique rows.
- * NOTE: each statement sees only committed clicks, so two collector
+ * NOTE: each statement reads only committed clicks, so two collector
  * processes that write the clicks of one burst at the same moment may both
  * store them as human clicks.
  */
@@ -83,7 +83,7 @@ async function writeBatch(db: Database, batch: TrackingEvent[]): Promise<void> {
 
   await db.transaction(async (tx) => {
     // Another process may commit a click that the burst covers between the two statements; the loop
-    // reclassifies it too. Each pass reclassifies every such click it sees, so it ends once they stop arriving.
+    // reclassifies it too. Each pass reclassifies every such click it finds, so the loop ends once they stop arriving.
     do await runStatement(tx, RECLASSIFY_STORED_CLICKS, parameters);
     while (await writeUnlessStoredClicksChange(tx, parameters));
   });
@@ -181,7 +181,7 @@ const BATCH_AND_BURSTS = `
 // offered as unique. One that loses to an earlier or concurrent writer is stored as a repeat, in the same
 // statement. Offered rows go in (message, kind, link) order, so concurrent batches wait on each other in one
 // order. The same statement queues an engage job (see workflows/event-jobs.ts) for the first human open or
-// click of each workflow email, so the event reaches the workflow engine as durably as it is stored; a click's
+// click of each workflow email, so the event reaches the workflow engine as durably as it is stored. A click's
 // job is due ENGAGE_CLICK_DELAY_MS later. It also
 // adds one rollup_queue row per message, with its opens to add, or asking for a recount when the batch has
 // clicks (see reports/rollup-queue.ts).

@@ -1,5 +1,5 @@
-// Benchmark, not a test: how long the tracking writer takes for a batch in
-// which a link scanner clicks every link of a message, next to a batch of as
+// Benchmark, not a test. It times the tracking writer on a batch in which a
+// link scanner clicks every link of a message. The baseline is a batch of as
 // many human opens on the same database, measured in the same run.
 //
 //   npx tsx test/bench/scanner-burst.ts [postgres|pglite, default postgres]
@@ -37,7 +37,7 @@ try {
   const opened = (await queueTrackedMessage(collector.app, database.db, collector.emailKeys, headers, { html })).id;
   await database.db.update(messages).set({ status: 'sent', sentAt: new Date(START - 86_400_000) });
 
-  // Earlier scanner clicks, one every 43 s over ten days, so the index holds a long history for the message.
+  // Earlier scanner clicks, one every 43 s over ten days, so the index contains a long history for the message.
   await database.db.execute(sql`INSERT INTO tracking_events (message_id, kind, link_number, occurred_at, machine_reason, is_unique)
     SELECT ${scanned}, 'click', 1 + k % ${LINKS}, ${new Date(START - 11 * 86_400_000).toISOString()}::timestamptz + k * interval '43 seconds', 'scanner_user_agent', false
     FROM generate_series(1, 20000) k`);

@@ -332,7 +332,7 @@ describe.each(drivers)('contact form tokens on %s', (driver) => {
       expect(await databaseFingerprint(database.db)).toEqual(before);
     });
 
-    // The replay carries the stored ciphertext, so its answer reveals nothing new and starts nothing.
+    // The replay carries the stored ciphertext, so its response reveals nothing new and starts nothing.
     it('answers a replay whatever its token', async () => {
       const contactId = await harness.contact();
       const body = await envelope(INTAKE, await tokenFor(contactId));

@@ -122,12 +122,12 @@ describe.each(drivers)('workflow emails on %s', (driver) => {
     expect((await harness.steps(machine.runId))['wait-open']).toBe('timed_out');
   });
 
-  it('a click engages after the every-link window, and only if it stayed human', async () => {
-    const kept = await greet({ clinic: 'North' });
+  it('delays and checks click engagement', async () => {
+    const human = await greet({ clinic: 'North' });
     const scanned = await greet({ clinic: 'North' });
     const now = harness.clock.now();
     await writeTrackingEvents(database.db, [
-      { messageId: kept.message.id, kind: 'click', linkNumber: 1, occurredAt: now, machineReason: undefined },
+      { messageId: human.message.id, kind: 'click', linkNumber: 1, occurredAt: now, machineReason: undefined },
       { messageId: scanned.message.id, kind: 'click', linkNumber: 1, occurredAt: now, machineReason: undefined },
     ]);
 
@@ -140,7 +140,7 @@ describe.each(drivers)('workflow emails on %s', (driver) => {
     await harness.advance(ENGAGE_CLICK_DELAY_MS);
 
     expect(await database.db.select().from(workflowJobs).where(eq(workflowJobs.kind, 'engage'))).toEqual([]);
-    expect((await harness.emails(kept.runId))[0]!.clickedAt).not.toBeNull();
+    expect((await harness.emails(human.runId))[0]!.clickedAt).not.toBeNull();
     expect((await harness.emails(scanned.runId))[0]!.clickedAt).toBeNull();
   });
 

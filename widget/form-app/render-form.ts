@@ -13,7 +13,7 @@ export interface FormView {
   locale: string;
   kiosk: boolean;
   sending: boolean;
-  /** Why the last submit failed; undefined before any failure and after a new attempt starts. */
+  /** Reason the last submit failed. Undefined before any failure and after a new attempt starts. */
   sendFailure: SendFailure | undefined;
   /** True while the idle warning shows, which makes the form inert so that focus stays in the dialog. */
   inert: boolean;
